@@ -1,0 +1,63 @@
+# Mi Aval assistant. The two commands a newcomer needs:
+#   make run    install what is missing, prepare the embedded database with the
+#               demo data, train the assistant if its data changed, start it all
+#   make test   every test (API, assistant, channels, browser, faults)
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY      := .venv/bin/python
+RASA_PY := .venv-rasa/bin/python
+RASA    := .venv-rasa/bin/rasa
+export PYTHONPATH := $(CURDIR)
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help setup run test train validate test-stories test-python test-actions nlu-report bench soak lint lock chat
+
+help:
+	@echo "make run        start the assistant with demo data (see README)"
+	@echo "make test       run every test"
+	@echo "make chat       talk to the running assistant in this terminal"
+	@echo "make nlu-report 5-fold NLU cross-validation report (reports/nlu/)"
+	@echo "make bench      latency and throughput of the whole path"
+	@echo "make lint       ruff"
+
+setup:
+	@scripts/bootstrap.sh
+
+run: setup
+	@$(PY) -m launcher run
+
+train: setup
+	@$(PY) -m launcher train
+
+chat: setup
+	@$(PY) -m launcher chat
+
+test: setup train validate test-python test-actions test-stories
+
+validate:
+	@$(RASA) data validate --fail-on-warnings --domain domain.yml --data bot/data --config config.yml
+
+test-stories:
+	@$(PY) -m launcher test-stories
+
+test-python:
+	@$(PY) -m pytest tests --ignore=tests/actions -p no:cacheprovider
+
+test-actions:
+	@$(RASA_PY) -m pytest tests/actions -p no:cacheprovider
+
+nlu-report: setup
+	@$(PY) -m launcher nlu-report
+
+bench: setup train
+	@$(PY) -m benchmarks.run
+
+soak: setup train
+	@$(PY) -m benchmarks.run --soak
+
+lint: setup
+	@.venv/bin/ruff check .
+
+lock:
+	@scripts/lock.sh

@@ -1,0 +1,57 @@
+"""Client of the Mi Aval API: the only way the bot reaches backend data."""
+
+from api_client.client import MiAvalClient
+from api_client.errors import (
+    ApiError,
+    BackendUnavailable,
+    Conflict,
+    Gone,
+    InvalidRequest,
+    NotAllowed,
+    NotFound,
+    NotVerified,
+    RateLimited,
+)
+from api_client.types import (
+    AccountDeleted,
+    Attachment,
+    Claim,
+    ClaimDraft,
+    ClientProfile,
+    Document,
+    DocumentLink,
+    Handoff,
+    Insurer,
+    Policy,
+    Upload,
+    User,
+    VerificationResult,
+    VerificationStarted,
+)
+
+__all__ = [
+    "MiAvalClient",
+    "ApiError",
+    "BackendUnavailable",
+    "Conflict",
+    "Gone",
+    "InvalidRequest",
+    "NotAllowed",
+    "NotFound",
+    "NotVerified",
+    "RateLimited",
+    "AccountDeleted",
+    "Attachment",
+    "Claim",
+    "ClaimDraft",
+    "ClientProfile",
+    "Document",
+    "DocumentLink",
+    "Handoff",
+    "Insurer",
+    "Policy",
+    "Upload",
+    "User",
+    "VerificationResult",
+    "VerificationStarted",
+]
