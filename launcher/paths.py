@@ -1,0 +1,18 @@
+"""Where things are: the repository, its two environments and run-time files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = Path(os.environ.get("MIAVAL_VAR_DIR", ROOT / "var"))
+APP_BIN = ROOT / ".venv" / "bin"
+RASA_BIN = ROOT / ".venv-rasa" / "bin"
+MODELS_DIR = VAR / "rasa-models"
+MODEL_NAME = "assistant"
+MODEL_PATH = MODELS_DIR / f"{MODEL_NAME}.tar.gz"
+LOG_DIR = VAR / "log"
+
+# What the assistant is trained from: a change in any of these retrains it.
+TRAINING_INPUTS = (ROOT / "config.yml", ROOT / "domain.yml", ROOT / "bot" / "data")

@@ -1,0 +1,226 @@
+"""Start each Mi Aval process on a port, wait until it answers, stop it.
+
+One function per service says how that service starts; `make run`, the tests
+and the benchmarks all go through them, so there is one place for each
+command line.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def base_env(extra: Optional[dict[str, str]] = None) -> dict[str, str]:
+    """The environment every service gets: the repo on PYTHONPATH, quiet old-SQLAlchemy warnings."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT)
+    env["SQLALCHEMY_SILENCE_UBER_WARNING"] = "1"
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    env.update(extra or {})
+    return env
+
+
+@dataclass
+class ServiceProcess:
+    """A running service: its name, URL, process and log file."""
+
+    name: str
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1].split("/")[0])
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """SIGTERM the process group, then SIGKILL if it does not go."""
+        if not self.alive():
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=timeout)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait(timeout=5)
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+class ServiceFailed(RuntimeError):
+    """A service exited or never answered its health check."""
+
+
+def _spawn(name: str, command: list[str], env: dict[str, str], log_dir: Path) -> tuple[subprocess.Popen, Path]:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"{name}.log"
+    log_file = open(log_path, "ab")  # noqa: SIM115 - the child process owns it from here
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    log_file.close()
+    return process, log_path
+
+
+def wait_until_healthy(service: ServiceProcess, health_path: str, timeout: float) -> None:
+    """Poll GET url+health_path until it answers 2xx, the process dies or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not service.alive():
+            raise ServiceFailed(f"{service.name} exited:\n{service.log_tail()}")
+        try:
+            with urllib.request.urlopen(service.url + health_path, timeout=2) as response:
+                if 200 <= response.status < 300:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        time.sleep(0.25)
+    service.stop()
+    raise ServiceFailed(f"{service.name} did not answer {health_path} within {timeout:.0f} s:\n{service.log_tail()}")
+
+
+def _start(
+    name: str, command: list[str], port: int, env: dict[str, str], log_dir: Path, health_path: str, timeout: float
+) -> ServiceProcess:
+    process, log_path = _spawn(name, command, env, log_dir)
+    service = ServiceProcess(name=name, url=f"http://{HOST}:{port}", process=process, log_path=log_path, env=env)
+    wait_until_healthy(service, health_path, timeout)
+    return service
+
+
+def start_api(
+    database_url: str,
+    token: str,
+    outbox_dir: Path,
+    port: Optional[int] = None,
+    log_dir: Path = LOG_DIR,
+    workers: int = 1,
+    threads: int = 8,
+    extra_env: Optional[dict[str, str]] = None,
+) -> ServiceProcess:
+    """The Mi Aval API under gunicorn (the schema must already be migrated)."""
+    port = port or free_port()
+    env = base_env({"DATABASE_URL": database_url, "MIAVAL_API_TOKEN": token, "OUTBOX_DIR": str(outbox_dir)})
+    env.update(extra_env or {})
+    command = [
+        str(APP_BIN / "gunicorn"),
+        "--bind", f"{HOST}:{port}",
+        "--workers", str(workers),
+        "--threads", str(threads),
+        "--worker-class", "gthread",
+        "--access-logfile", "-",
+        "miaval_api.wsgi:app",
+    ]  # fmt: skip
+    return _start("api", command, port, env, log_dir, "/healthz", 60)
+
+
+def prepare_database(database_url: str, load_demo: bool = True) -> None:
+    """Migrate the schema to head and, on an empty database, load the demo portfolio."""
+    env = base_env({"DATABASE_URL": database_url})
+    python = str(APP_BIN / "python")
+    subprocess.run([python, "-m", "miaval_api", "migrate"], cwd=ROOT, env=env, check=True)
+    if load_demo:
+        subprocess.run([python, "-m", "miaval_api", "load-demo", "--if-empty"], cwd=ROOT, env=env, check=True)
+
+
+def start_actions(
+    api_url: str, token: str, port: Optional[int] = None, log_dir: Path = LOG_DIR, extra_env: Optional[dict] = None
+) -> ServiceProcess:
+    """The Rasa action server (bot/actions), talking to the API at api_url."""
+    port = port or free_port()
+    env = base_env({"MIAVAL_API_URL": api_url, "MIAVAL_API_TOKEN": token})
+    env.update(extra_env or {})
+    command = [str(RASA_BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", str(port)]
+    return _start("actions", command, port, env, log_dir, "/health", 120)
+
+
+def start_rasa(
+    actions_url: str,
+    tracker_db: Path,
+    model_path: Path = MODEL_PATH,
+    port: Optional[int] = None,
+    log_dir: Path = LOG_DIR,
+    extra_env: Optional[dict] = None,
+) -> ServiceProcess:
+    """The Rasa server with its REST channel, a persistent SQLite tracker store and the trained model."""
+    if not Path(model_path).exists():
+        raise ServiceFailed(f"no trained model at {model_path}: run `make train`")
+    port = port or free_port()
+    tracker_db.parent.mkdir(parents=True, exist_ok=True)
+    env = base_env({"ACTION_ENDPOINT_URL": f"{actions_url}/webhook", "TRACKER_DB": str(tracker_db)})
+    env.update(extra_env or {})
+    command = [
+        str(RASA_BIN / "rasa"), "run",
+        "--model", str(model_path),
+        "--endpoints", "endpoints.yml",
+        "--credentials", "credentials.yml",
+        "--interface", HOST,
+        "--port", str(port),
+    ]  # fmt: skip
+    return _start("rasa", command, port, env, log_dir, "/", 240)
+
+
+def start_gateway(
+    rasa_url: str,
+    api_url: str,
+    token: str,
+    database_url: str,
+    port: Optional[int] = None,
+    log_dir: Path = LOG_DIR,
+    extra_env: Optional[dict[str, str]] = None,
+    workers: int = 1,
+    threads: int = 16,
+) -> ServiceProcess:
+    """The channel gateway (Telegram and WhatsApp webhooks, web chat) under gunicorn."""
+    port = port or free_port()
+    env = base_env(
+        {
+            "RASA_URL": rasa_url,
+            "MIAVAL_API_URL": api_url,
+            "MIAVAL_API_TOKEN": token,
+            "DATABASE_URL": database_url,
+            "PUBLIC_URL": f"http://{HOST}:{port}",
+        }
+    )
+    env.update(extra_env or {})
+    command = [
+        str(APP_BIN / "gunicorn"),
+        "--bind", f"{HOST}:{port}",
+        "--workers", str(workers),
+        "--threads", str(threads),
+        "--worker-class", "gthread",
+        "--timeout", "60",
+        "channels.wsgi:app",
+    ]  # fmt: skip
+    return _start("gateway", command, port, env, log_dir, "/healthz", 60)

@@ -1,0 +1,52 @@
+"""Train the assistant only when its training data changed."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+from launcher.paths import MODEL_NAME, MODEL_PATH, MODELS_DIR, RASA_BIN, ROOT, TRAINING_INPUTS
+from launcher.services import base_env
+
+FINGERPRINT_PATH = MODELS_DIR / f"{MODEL_NAME}.fingerprint"
+
+
+def training_fingerprint() -> str:
+    """A hash of every file the model is trained from (names and contents)."""
+    digest = hashlib.sha256()
+    for root in TRAINING_INPUTS:
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def model_is_current() -> bool:
+    return MODEL_PATH.exists() and FINGERPRINT_PATH.exists() and FINGERPRINT_PATH.read_text() == training_fingerprint()
+
+
+def train_if_changed(force: bool = False) -> Path:
+    """Train into var/rasa-models/assistant.tar.gz unless the current model was trained from the same data."""
+    fingerprint = training_fingerprint()
+    if not force and model_is_current():
+        print(f"Assistant model is up to date: {MODEL_PATH.relative_to(ROOT)}")
+        return MODEL_PATH
+    print("Training the assistant (its data changed) ...", flush=True)
+    MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            str(RASA_BIN / "rasa"), "train",
+            "--domain", "domain.yml",
+            "--data", "bot/data",
+            "--config", "config.yml",
+            "--out", str(MODELS_DIR),
+            "--fixed-model-name", MODEL_NAME,
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=base_env(),
+        check=True,
+    )
+    Path(FINGERPRINT_PATH).write_text(fingerprint)
+    return MODEL_PATH
