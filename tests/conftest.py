@@ -1,0 +1,109 @@
+"""Shared fixtures: real services on free ports, with a fresh demo database.
+
+Standard library and `launcher` only: this file is loaded by both test
+environments (the app's Python 3.11 and Rasa's Python 3.10).
+
+- `demo_api`: the Mi Aval API over a fresh SQLite database holding the demo
+  portfolio, e-mail written to an outbox folder.
+- `stack`: `demo_api` plus the action server and the Rasa server with the
+  trained model (`make train` first).
+
+Tests that change the demo people's data in a way others would notice
+(deleting Laura's account, say) start their own API instead.
+"""
+
+from __future__ import annotations
+
+import email
+import re
+import secrets
+from dataclasses import dataclass
+from email import policy
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+from launcher.services import ServiceProcess, prepare_database, start_actions, start_api, start_rasa
+
+
+@dataclass
+class DemoApi:
+    url: str
+    token: str
+    database_url: str
+    outbox_dir: Path
+    process: ServiceProcess
+
+
+@dataclass
+class Stack:
+    api: DemoApi
+    actions: ServiceProcess
+    rasa: ServiceProcess
+    tracker_db: Path
+
+    @property
+    def api_url(self) -> str:
+        return self.api.url
+
+    @property
+    def api_token(self) -> str:
+        return self.api.token
+
+    @property
+    def database_url(self) -> str:
+        return self.api.database_url
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.api.outbox_dir
+
+    @property
+    def actions_url(self) -> str:
+        return self.actions.url
+
+    @property
+    def rasa_url(self) -> str:
+        return self.rasa.url
+
+
+def latest_code(outbox_dir: Path, to_address: str) -> Optional[str]:
+    """The 6-digit code of the newest message in the outbox addressed to `to_address`."""
+    messages = sorted(outbox_dir.glob("*.eml"), key=lambda path: path.stat().st_mtime)
+    for path in reversed(messages):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        if to_address.lower() not in str(message["To"]).lower():
+            continue
+        body = message.get_body(preferencelist=("plain", "html"))
+        match = re.search(r"\b(\d{6})\b", body.get_content() if body else "")
+        if match:
+            return match.group(1)
+    return None
+
+
+@pytest.fixture(scope="session")
+def demo_api(tmp_path_factory) -> DemoApi:
+    base = tmp_path_factory.mktemp("demo-api")
+    database_url = f"sqlite:///{base / 'miaval.db'}"
+    outbox = base / "outbox"
+    token = secrets.token_urlsafe(24)
+    prepare_database(database_url)
+    process = start_api(database_url, token, outbox, log_dir=base / "log")
+    yield DemoApi(url=process.url, token=token, database_url=database_url, outbox_dir=outbox, process=process)
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(demo_api, tmp_path_factory) -> Stack:
+    base = tmp_path_factory.mktemp("stack")
+    actions = start_actions(demo_api.url, demo_api.token, log_dir=base / "log")
+    tracker_db = base / "tracker.db"
+    try:
+        rasa = start_rasa(actions.url, tracker_db, log_dir=base / "log")
+    except Exception:
+        actions.stop()
+        raise
+    yield Stack(api=demo_api, actions=actions, rasa=rasa, tracker_db=tracker_db)
+    rasa.stop()
+    actions.stop()
