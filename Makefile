@@ -11,7 +11,7 @@ RASA    := .venv-rasa/bin/rasa
 export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup run test train validate test-stories test-python test-actions nlu-report bench soak lint lock chat
+.PHONY: help setup services run test train validate test-stories test-python test-assistant nlu-report bench soak lint lock chat
 
 help:
 	@echo "make run        start the assistant with demo data (see README)"
@@ -33,7 +33,7 @@ train: setup
 chat: setup
 	@$(PY) -m launcher chat
 
-test: setup train validate test-python test-actions test-stories
+test: setup services train validate test-python test-assistant test-stories
 
 validate:
 	@$(RASA) data validate --fail-on-warnings --domain domain.yml --data bot/data --config config.yml
@@ -41,11 +41,17 @@ validate:
 test-stories:
 	@$(PY) -m launcher test-stories
 
-test-python:
-	@$(PY) -m pytest tests --ignore=tests/actions -p no:cacheprovider
+# What the tests need besides Python: PostgreSQL up, Debian's chromium for the web chat.
+services:
+	@scripts/ensure_test_services.sh
 
-test-actions:
-	@$(RASA_PY) -m pytest tests/actions -p no:cacheprovider
+# Tests in the app's environment (API, api_client, channels, browser, end to end).
+test-python:
+	@$(PY) -m pytest tests --ignore=tests/actions --ignore=tests/nlu
+
+# Tests in Rasa's environment (custom actions, NLU on held-out messages).
+test-assistant:
+	@$(RASA_PY) -m pytest tests/actions tests/nlu
 
 nlu-report: setup
 	@$(PY) -m launcher nlu-report
