@@ -1,0 +1,80 @@
+"""The one place where actions reach the Mi Aval API and turn its errors into responses.
+
+Actions never build a client themselves: ``api()`` hands out one lazily created
+``MiAvalClient`` configured from the environment (MIAVAL_API_URL,
+MIAVAL_API_TOKEN, MIAVAL_API_TIMEOUT), sharing its connection pool.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from typing import Optional
+
+from rasa_sdk import Tracker
+
+from api_client import (
+    ApiError,
+    BackendUnavailable,
+    Conflict,
+    Gone,
+    InvalidRequest,
+    MiAvalClient,
+    NotAllowed,
+    NotFound,
+    NotVerified,
+    RateLimited,
+)
+
+_client: Optional[MiAvalClient] = None
+_lock = threading.Lock()
+
+
+def api() -> MiAvalClient:
+    """The shared API client, created on first use."""
+    global _client
+    if _client is None:
+        with _lock:
+            if _client is None:
+                _client = MiAvalClient.from_env()
+    return _client
+
+
+def reset_api() -> None:
+    """Forget the shared client so the next ``api()`` reads the environment again (tests)."""
+    global _client
+    with _lock:
+        _client = None
+
+
+def sender(tracker: Tracker) -> str:
+    """The chat identity of the conversation: the Rasa sender id (``telegram:…``, ``whatsapp:…``, ``web:…``)."""
+    return tracker.sender_id
+
+
+# Most specific first: the first matching class names the response.
+_ERROR_RESPONSES: tuple[tuple[type[ApiError], str], ...] = (
+    (BackendUnavailable, "utter_backend_down"),
+    (NotVerified, "utter_sign_in_needed"),
+    (NotFound, "utter_not_found"),
+    (NotAllowed, "utter_not_found"),
+    (RateLimited, "utter_rate_limited"),
+    (Gone, "utter_request_failed"),
+    (Conflict, "utter_request_failed"),
+    (InvalidRequest, "utter_request_failed"),
+)
+
+
+def response_for_error(error: ApiError) -> str:
+    """The response that tells the user about an API failure no flow handles specially."""
+    for error_class, response in _ERROR_RESPONSES:
+        if isinstance(error, error_class):
+            return response
+    return "utter_request_failed"
+
+
+def minutes_until(seconds: Optional[int], default: int = 10) -> int:
+    """Whole minutes (at least one) for a ``retry_after`` in seconds, to tell the user when to retry."""
+    if seconds is None:
+        return default
+    return max(1, math.ceil(seconds / 60))
