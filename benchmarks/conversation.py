@@ -1,0 +1,179 @@
+"""The scripted conversation every load replays: greeting, sign-in with the e-mailed code, policies, a claim.
+
+The claim form's questions are answered by what they ask (policy, when,
+where, what happened, photos, confirmation), so the script follows the
+assistant's form instead of assuming its order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from email import policy as email_policy
+from pathlib import Path
+from typing import Awaitable, Callable, Optional
+
+from benchmarks.stats import Recorder
+from benchmarks.transports import Answer, Transport
+
+EMAIL = "laura.gomez@example.com"
+AUTO_POLICY = "AU-1048576"
+CLAIM_NUMBER = re.compile(r"\bSIN-\d+\b")
+MAX_CLAIM_TURNS = 12
+
+OPENING = ("hola", "quiero ingresar a mi cuenta")
+AFTER_SIGN_IN = ("que seguros tengo?", "me chocaron el auto")
+
+# What the claim form asks (accents stripped, lowercase) -> what a customer answers. First match wins.
+FORM_ANSWERS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("confirm", "esta todo bien", "es correcto", "lo envio", "la envio", "mando la denuncia", "todo ok"), "si"),
+    (("poliza", "patente", "que vehiculo", "cual auto", "cual de"), AUTO_POLICY),
+    (("cuando", "fecha", "que dia", "a que hora"), "ayer a las 7 de la tarde"),
+    (("donde", "lugar", "direccion", "ubicacion", "esquina"), "av. rivadavia 5000, caba"),
+    (("herid", "lesion", "lastimad"), "no, nadie herido"),
+    (("tercero", "otro vehiculo", "otro auto", "el otro"), "no se, se fue"),
+    (("foto", "adjunt", "archivo", "imagen"), "no tengo fotos"),
+    (
+        ("que paso", "conta", "describ", "relat", "como fue"),
+        "me chocaron de atras en un semaforo, se rompio el paragolpes",
+    ),
+)
+
+
+def normalized(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def form_answer(answer: Answer) -> str:
+    """What the customer answers to the form's last question."""
+    last = answer.messages[-1] if answer.messages else None
+    buttons = [button for message in answer.messages for button in message.buttons]
+    for title, payload in buttons:
+        if AUTO_POLICY in title or AUTO_POLICY in payload:
+            return payload
+    question = normalized(last.text if last else "")
+    for keys, reply in FORM_ANSWERS:
+        if any(key in question for key in keys):
+            if reply == "si" and buttons:
+                return next((p for t, p in buttons if normalized(t).startswith(("si", "confirm", "enviar"))), reply)
+            return reply
+    if buttons:
+        return buttons[0][1]
+    return "si"
+
+
+class Outbox:
+    """Reads one-time codes from the API's .eml outbox, only from files not seen before."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.seen: set[str] = set()
+        self.lock = asyncio.Lock()  # one code request at a time, so the newest e-mail is ours
+
+    def mark_all_seen(self) -> None:
+        self.seen.update(path.name for path in self.directory.glob("*.eml"))
+
+    def new_code(self, to_address: str) -> Optional[str]:
+        fresh = sorted(
+            (path for path in self.directory.glob("*.eml") if path.name not in self.seen),
+            key=lambda path: path.stat().st_mtime,
+        )
+        code = None
+        for path in fresh:
+            self.seen.add(path.name)
+            message = email.message_from_bytes(path.read_bytes(), policy=email_policy.default)
+            if to_address.lower() not in str(message["To"]).lower():
+                continue
+            body = message.get_body(preferencelist=("plain", "html"))
+            match = re.search(r"\b(\d{6})\b", body.get_content() if body else "")
+            if match:
+                code = match.group(1)
+        return code
+
+    async def wait_code(self, to_address: str, timeout: float = 5.0) -> Optional[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            code = self.new_code(to_address)
+            if code:
+                return code
+            await asyncio.sleep(0.02)
+        return None
+
+
+Pace = Callable[[], Awaitable[None]]
+
+
+async def _no_pause() -> None:
+    return None
+
+
+@dataclass
+class Conversation:
+    """One customer: a sender id, a transport, where its figures go, and how it paces its messages."""
+
+    transport: Transport
+    sender_id: str
+    recorder: Recorder
+    outbox: Outbox
+    pace: Pace = _no_pause
+    transcript: list[tuple[str, str]] = field(default_factory=list)
+    stop_at: float = float("inf")  # monotonic deadline: a conversation sends nothing after it
+
+    async def say(self, text: str, wait_pace: bool = True) -> Optional[Answer]:
+        if wait_pace:
+            await self.pace()
+        if time.monotonic() > self.stop_at:
+            return None
+        answer = await self.transport.send(self.sender_id, text)
+        if answer.error:
+            self.recorder.error(answer.error)
+        else:
+            self.recorder.ok(answer.latency_ms)
+        self.transcript.append((text, answer.text if not answer.error else f"<{answer.error}> {answer.text}"))
+        return answer
+
+    async def run(self) -> bool:
+        """Plays the script; True when the claim was reported (a SIN- number came back)."""
+        completed = await self._play()
+        if completed:
+            self.recorder.conversations_completed += 1
+        elif time.monotonic() > self.stop_at:
+            self.recorder.conversations_cut += 1  # the load's time ran out mid-conversation: not a failure
+        else:
+            self.recorder.conversations_incomplete += 1
+            self.recorder.failed_transcripts.append(self.transcript[-4:])
+        return completed
+
+    async def _play(self) -> bool:
+        for text in OPENING:
+            if await self.say(text) is None:
+                return False
+        await self.pace()
+        async with self.outbox.lock:
+            self.outbox.new_code(EMAIL)  # forget older e-mails: only the one this message causes is ours
+            answer = await self.say(EMAIL, wait_pace=False)
+            if answer is None or answer.error:
+                return False
+            code = await self.outbox.wait_code(EMAIL)
+        if code is None:
+            self.recorder.error("no_code_emailed")
+            return False
+        answer = await self.say(code)
+        for text in AFTER_SIGN_IN:
+            answer = await self.say(text)
+            if answer is None:
+                return False
+        for _ in range(MAX_CLAIM_TURNS):
+            if answer is None:
+                return False
+            if CLAIM_NUMBER.search(answer.text):
+                return True
+            if answer.error:
+                return False
+            answer = await self.say(form_answer(answer))
+        return answer is not None and bool(CLAIM_NUMBER.search(answer.text))

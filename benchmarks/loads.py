@@ -1,0 +1,85 @@
+"""The three loads (and the soak): who sends what when, all through one `Conversation` script."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from dataclasses import dataclass
+
+from benchmarks.conversation import Conversation, Outbox
+from benchmarks.stats import Recorder
+from benchmarks.transports import Transport
+
+
+@dataclass(frozen=True)
+class LoadSpec:
+    name: str
+    description: str
+
+
+_ids = itertools.count(1)
+
+
+def new_sender(transport: Transport, run_id: str) -> str:
+    """A fresh web chat identity per conversation (each is a separate chat identity signing in as Laura)."""
+    prefix = "gw" if transport.name == "full-stack" else "rs"
+    return f"web:bench-{run_id}-{prefix}-{next(_ids)}"
+
+
+async def sequential(transport: Transport, outbox: Outbox, run_id: str, conversations: int) -> Recorder:
+    """One conversation at a time, each message sent as soon as the previous answer arrives."""
+    recorder = Recorder(started=time.monotonic())
+    for _ in range(conversations):
+        await Conversation(transport, new_sender(transport, run_id), recorder, outbox).run()
+    recorder.finished = time.monotonic()
+    return recorder
+
+
+async def open_loop(
+    transport: Transport, outbox: Outbox, run_id: str, rate: float, interval: float, duration: float
+) -> Recorder:
+    """`rate` messages/s offered: rate*interval conversation slots, each writing every `interval` seconds.
+
+    Slot k sends at start + k/rate + j*interval whatever the answers before took
+    (except that a conversation waits for its own previous answer). A slot whose
+    conversation ends starts a new one on its next tick, until `duration` ends.
+    """
+    slots = max(1, round(rate * interval))
+    recorder = Recorder()
+    start = time.monotonic() + 0.5
+    end = start + duration
+    recorder.started = start
+
+    async def slot(k: int) -> None:
+        tick = itertools.count()
+
+        async def pace() -> None:
+            scheduled = start + k / rate + next(tick) * interval
+            delay = scheduled - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            else:
+                recorder.send_lag_ms.append(-delay * 1000)
+
+        while time.monotonic() < end:
+            conversation = Conversation(transport, new_sender(transport, run_id), recorder, outbox, pace, stop_at=end)
+            await conversation.run()
+
+    await asyncio.gather(*(slot(k) for k in range(slots)))
+    recorder.finished = min(time.monotonic(), end)
+    return recorder
+
+
+async def closed_loop(transport: Transport, outbox: Outbox, run_id: str, concurrency: int, duration: float) -> Recorder:
+    """`concurrency` conversations with no pause: each sends its next message as soon as it has an answer."""
+    recorder = Recorder(started=time.monotonic())
+    end = recorder.started + duration
+
+    async def worker() -> None:
+        while time.monotonic() < end:
+            await Conversation(transport, new_sender(transport, run_id), recorder, outbox, stop_at=end).run()
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    recorder.finished = end
+    return recorder

@@ -1,0 +1,92 @@
+"""The figures of one run, as text for the terminal and as markdown for reports/bench/."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from benchmarks.memory import MB, Window
+from benchmarks.stats import Summary
+
+RSS_BUDGET_MB = 2.5 * 1024
+
+
+@dataclass
+class LoadResult:
+    load: str
+    description: str
+    path: str  # full-stack | rasa-alone
+    summary: Summary
+    memory: Window
+
+
+@dataclass
+class Verdict:
+    target: str
+    measured: str
+    ok: bool
+
+
+@dataclass
+class RunReport:
+    title: str
+    settings: list[str]
+    results: list[LoadResult] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
+    memory_overall: Window | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def find(self, load: str, path: str) -> LoadResult | None:
+        return next((r for r in self.results if r.load == load and r.path == path), None)
+
+
+def _ms(value: float) -> str:
+    return "-" if value is None or math.isnan(value) else f"{value:.0f}"
+
+
+def _mb(value: int) -> str:
+    return f"{value / MB:.0f}"
+
+
+def markdown(report: RunReport) -> str:
+    lines = [f"# {report.title}", ""]
+    lines += [f"- {item}" for item in report.settings]
+    lines += ["", "## Latency and throughput", ""]
+    lines.append(
+        "| load | path | msgs | p50 ms | p95 ms | p99 ms | max ms | msg/s | errors | conversations ok / failed / cut |"
+    )
+    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    for r in report.results:
+        s = r.summary
+        errors = str(s.errors) + (
+            f" ({', '.join(f'{k}: {v}' for k, v in sorted(s.error_kinds.items()))})" if s.errors else ""
+        )
+        lines.append(
+            f"| {r.load} | {r.path} | {s.messages} | {_ms(s.p50)} | {_ms(s.p95)} | {_ms(s.p99)} | {_ms(s.max)} "
+            f"| {s.throughput:.1f} | {errors} | {s.conversations_completed} / {s.conversations_incomplete} / "
+            f"{s.conversations_cut} |"
+        )
+    lag = [r for r in report.results if r.summary.send_lag_p95 is not None]
+    for r in lag:
+        lines.append("")
+        lines.append(
+            f"{r.load} / {r.path}: some messages left later than scheduled (a conversation waits for its "
+            f"previous answer); p95 of that lateness {r.summary.send_lag_p95:.0f} ms."
+        )
+    lines += ["", "## Peak memory (RSS of each service's process tree, MB)", ""]
+    names = ["gateway", "rasa", "actions", "api"]
+    lines.append("| load | path | " + " | ".join(names) + " | all together |")
+    lines.append("|---|---|" + "---:|" * (len(names) + 1))
+    for r in report.results:
+        row = " | ".join(_mb(r.memory.peak.get(name, 0)) for name in names)
+        lines.append(f"| {r.load} | {r.path} | {row} | {_mb(r.memory.peak_total)} |")
+    if report.memory_overall:
+        overall = report.memory_overall
+        row = " | ".join(_mb(overall.peak.get(name, 0)) for name in names)
+        lines.append(f"| whole run | both | {row} | {_mb(overall.peak_total)} |")
+    if report.verdicts:
+        lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
+        lines += [f"| {v.target} | {v.measured} | {'yes' if v.ok else '**no**'} |" for v in report.verdicts]
+    if report.notes:
+        lines += ["", "## Notes", ""] + [f"- {note}" for note in report.notes]
+    return "\n".join(lines) + "\n"

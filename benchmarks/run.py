@@ -1,0 +1,298 @@
+"""`python -m benchmarks.run [--soak]`: start the stack on free ports, drive the loads, print and save the figures.
+
+Loads (each on the full stack through the gateway's web chat API, then the same
+script straight into Rasa's REST channel):
+  sequential  one conversation at a time
+  open loop   `--rate` messages/s offered (rate x interval conversations, each writing every `--interval` s)
+  closed loop `--concurrency` conversations with no pause between messages
+`--soak` instead sends the open loop to the full stack for `--soak-duration` s and reports RSS at start and end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+from benchmarks import loads
+from benchmarks.conversation import Outbox
+from benchmarks.memory import MB, MemorySampler
+from benchmarks.report import RSS_BUDGET_MB, LoadResult, RunReport, Verdict, markdown
+from benchmarks.services import API_BENCH_ENV, GATEWAY_BENCH_ENV, BenchStack, start_stack
+from benchmarks.stats import Recorder
+from benchmarks.transports import GatewayWebChat, RasaRest, Transport
+from launcher.paths import ROOT
+
+REPORT_DIR = ROOT / "reports" / "bench"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="benchmarks.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--soak", action="store_true", help="10 minutes of steady traffic instead of the three loads")
+    parser.add_argument("--sequential", type=int, default=8, help="conversations in the one-at-a-time load")
+    parser.add_argument("--rate", type=float, default=10.0, help="messages/s offered in the open loop")
+    parser.add_argument("--interval", type=float, default=10.0, help="seconds between one conversation's messages")
+    parser.add_argument("--open-duration", type=float, default=60.0)
+    parser.add_argument("--concurrency", type=int, default=20, help="conversations in the closed loop")
+    parser.add_argument("--closed-duration", type=float, default=60.0)
+    parser.add_argument("--soak-duration", type=float, default=600.0)
+    parser.add_argument("--paths", default="full-stack,rasa-alone", help="which paths to drive")
+    parser.add_argument("--loads", default="sequential,open,closed", help="which loads to run")
+    parser.add_argument("--gateway-workers", type=int, default=1)
+    parser.add_argument("--gateway-threads", type=int, default=16)
+    parser.add_argument("--api-workers", type=int, default=1)
+    parser.add_argument("--api-threads", type=int, default=8)
+    parser.add_argument("--report", type=Path, default=None, help="markdown file to write (default reports/bench/)")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, databases) and print it")
+    return parser.parse_args(argv)
+
+
+def _line(result: LoadResult) -> str:
+    s = result.summary
+    kinds = ", ".join(f"{k}={v}" for k, v in sorted(s.error_kinds.items()))
+    rss = " ".join(
+        f"{name}={result.memory.peak.get(name, 0) / MB:.0f}" for name in ("gateway", "rasa", "actions", "api")
+    )
+    return (
+        f"  {result.path:<11} msgs={s.messages:<5} p50={s.p50:6.0f} ms  p95={s.p95:6.0f} ms  p99={s.p99:6.0f} ms  "
+        f"{s.throughput:5.1f} msg/s  errors={s.errors}{f' ({kinds})' if kinds else ''}  "
+        f"convs ok/failed/cut={s.conversations_completed}/{s.conversations_incomplete}/{s.conversations_cut}\n"
+        f"  {'':<11} peak RSS MB: {rss}  all={result.memory.peak_total / MB:.0f}"
+    )
+
+
+async def _measure(
+    report: RunReport, sampler: MemorySampler, load: str, description: str, transport: Transport, coroutine
+) -> LoadResult:
+    sampler.open_window()
+    recorder: Recorder = await coroutine
+    window = sampler.close_window()
+    result = LoadResult(load, description, transport.name, recorder.summary(), window)
+    report.results.append(result)
+    print(_line(result), flush=True)
+    for transcript in recorder.failed_transcripts[:2]:
+        print("    a failed conversation ended with:", flush=True)
+        for said, answered in transcript:
+            print(f"      > {said[:80]!r}\n      < {answered[:160]!r}", flush=True)
+    return result
+
+
+async def drive(args: argparse.Namespace, stack: BenchStack, sampler: MemorySampler, report: RunReport) -> None:
+    limits = httpx.Limits(max_connections=500, max_keepalive_connections=500)
+    async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
+        transports: list[Transport] = []
+        paths = args.paths.split(",")
+        if "full-stack" in paths:
+            transports.append(GatewayWebChat(client, stack.gateway.url))
+        if "rasa-alone" in paths:
+            transports.append(RasaRest(client, stack.rasa.url))
+        outbox = Outbox(stack.outbox_dir)
+        run_id = uuid.uuid4().hex[:6]
+        # Warm-up: the first messages load TensorFlow graphs and fill connection pools; not measured.
+        for transport in transports:
+            warm = await loads.sequential(transport, outbox, run_id, 1)
+            if warm.conversations_completed != 1:
+                print(
+                    f"warning: the warm-up conversation on {transport.name} did not complete: {warm.errors}", flush=True
+                )
+                for transcript in warm.failed_transcripts:
+                    for said, answered in transcript:
+                        print(f"      > {said[:80]!r}\n      < {answered[:200]!r}", flush=True)
+        if args.soak:
+            description = f"open loop, {args.rate:g} msg/s offered for {args.soak_duration:.0f} s"
+            print(f"\nSoak: {description}", flush=True)
+            soak_start = sampler.elapsed()
+            result = await _measure(
+                report,
+                sampler,
+                "soak",
+                description,
+                transports[0],
+                loads.open_loop(transports[0], outbox, run_id, args.rate, args.interval, args.soak_duration),
+            )
+            _soak_memory(report, sampler, soak_start, result)
+            return
+        wanted = args.loads.split(",")
+        if "sequential" in wanted:
+            description = f"one conversation at a time ({args.sequential} conversations)"
+            print(f"\nLoad 1: {description}", flush=True)
+            for transport in transports:
+                await _measure(
+                    report,
+                    sampler,
+                    "sequential",
+                    description,
+                    transport,
+                    loads.sequential(transport, outbox, run_id, args.sequential),
+                )
+        if "open" in wanted:
+            slots = max(1, round(args.rate * args.interval))
+            description = (
+                f"open loop: {args.rate:g} msg/s offered ({slots} conversations each writing every "
+                f"{args.interval:g} s) for {args.open_duration:.0f} s"
+            )
+            print(f"\nLoad 2: {description}", flush=True)
+            for transport in transports:
+                await _measure(
+                    report,
+                    sampler,
+                    "open",
+                    description,
+                    transport,
+                    loads.open_loop(transport, outbox, run_id, args.rate, args.interval, args.open_duration),
+                )
+        if "closed" in wanted:
+            description = f"closed loop: {args.concurrency} conversations, no pause, for {args.closed_duration:.0f} s"
+            print(f"\nLoad 3: {description}", flush=True)
+            for transport in transports:
+                await _measure(
+                    report,
+                    sampler,
+                    "closed",
+                    description,
+                    transport,
+                    loads.closed_loop(transport, outbox, run_id, args.concurrency, args.closed_duration),
+                )
+
+
+def _soak_memory(report: RunReport, sampler: MemorySampler, soak_start: float, result: LoadResult) -> None:
+    """Start (after a minute of traffic, once caches are warm) and end RSS of each service; flat = grew <= 10%."""
+    warm = sampler.at(soak_start + 60)
+    start = sampler.at(soak_start)
+    end = sampler.timeline[-1][1] if sampler.timeline else {}
+    report.notes.append("RSS in MB at the soak's start / after its first minute / at its end:")
+    flat = True
+    for name in ("gateway", "rasa", "actions", "api"):
+        growth = (end.get(name, 0) - warm.get(name, 0)) / max(warm.get(name, 1), 1)
+        flat = flat and growth <= 0.10
+        report.notes.append(
+            f"{name}: {start.get(name, 0) / MB:.0f} / {warm.get(name, 0) / MB:.0f} / {end.get(name, 0) / MB:.0f} "
+            f"({growth * 100:+.1f}% after the first minute)"
+        )
+        print(
+            f"  {name:<8} RSS start {start.get(name, 0) / MB:6.0f} MB, after 1 min {warm.get(name, 0) / MB:6.0f} MB,"
+            f" end {end.get(name, 0) / MB:6.0f} MB ({growth * 100:+.1f}%)",
+            flush=True,
+        )
+    s = result.summary
+    report.verdicts.append(Verdict("soak: no errors", f"{s.errors} errors in {s.messages} messages", s.errors == 0))
+    report.verdicts.append(
+        Verdict("soak: memory flat (each service grows <= 10% after the first minute)", "see notes", flat)
+    )
+
+
+def judge(report: RunReport) -> None:
+    """The issue's targets against what was measured."""
+    seq = report.find("sequential", "full-stack")
+    seq_rasa = report.find("sequential", "rasa-alone")
+    open_ = report.find("open", "full-stack")
+    closed = report.find("closed", "full-stack")
+    v = report.verdicts
+    if seq:
+        v.append(
+            Verdict("one at a time: full-stack p50 <= 100 ms", f"{seq.summary.p50:.0f} ms", seq.summary.p50 <= 100)
+        )
+        v.append(
+            Verdict("one at a time: full-stack p95 <= 200 ms", f"{seq.summary.p95:.0f} ms", seq.summary.p95 <= 200)
+        )
+    if seq and seq_rasa and not math.isnan(seq_rasa.summary.p50):
+        ratio = seq.summary.p50 / seq_rasa.summary.p50
+        v.append(
+            Verdict(
+                "gateway overhead: full-stack p50 <= 1.15 x Rasa alone (one at a time)",
+                f"{ratio:.2f} x ({seq.summary.p50:.0f} / {seq_rasa.summary.p50:.0f} ms)",
+                ratio <= 1.15,
+            )
+        )
+    if open_:
+        s = open_.summary
+        v.append(Verdict("open loop 10 msg/s: full-stack p95 <= 300 ms", f"{s.p95:.0f} ms", s.p95 <= 300))
+        v.append(Verdict("open loop 10 msg/s: 0 errors", str(s.errors), s.errors == 0))
+    if closed:
+        s = closed.summary
+        v.append(
+            Verdict(
+                "closed loop 20 conversations: >= 20 msg/s with 0 errors",
+                f"{s.throughput:.1f} msg/s, {s.errors} errors",
+                s.throughput >= 20 and s.errors == 0,
+            )
+        )
+    if report.memory_overall:
+        total = report.memory_overall.peak_total / MB
+        v.append(Verdict("all services together <= 2.5 GB RSS", f"{total:.0f} MB peak", total <= RSS_BUDGET_MB))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    began = time.monotonic()
+    print("Starting the stack on free ports (fresh SQLite demo database, fresh tracker store) ...", flush=True)
+    stack = start_stack(args.gateway_workers, args.gateway_threads, args.api_workers, args.api_threads)
+    sampler = MemorySampler({name: service.process.pid for name, service in stack.services().items()}).start()
+    settings = [
+        f"machine: {_machine()}",
+        f"gateway {stack.gateway.url} (gunicorn {args.gateway_workers} worker x {args.gateway_threads} threads), "
+        f"Rasa {stack.rasa.url}, actions {stack.actions.url}, API {stack.api.url} "
+        f"(gunicorn {args.api_workers} worker x {args.api_threads} threads), SQLite",
+        "conversation: greeting, sign-in as Laura with the e-mailed code (each conversation a new web: sender id), "
+        "list policies, report a car crash answering the claim form",
+        "latency: from sending a message until its whole answer arrived (client side, httpx, loopback)",
+        f"API settings lifted for the benchmark: {API_BENCH_ENV} (many identities sign in as Laura)",
+        f"gateway settings lifted for the benchmark: {GATEWAY_BENCH_ENV} (a generator writes faster than a person)",
+    ]
+    for line in settings:
+        print(line, flush=True)
+    report = RunReport(
+        title="Mi Aval: soak" if args.soak else "Mi Aval: latency, throughput and memory", settings=settings
+    )
+    try:
+        asyncio.run(drive(args, stack, sampler, report))
+    finally:
+        sampler.stop()
+        report.memory_overall = sampler.overall
+        if args.keep:
+            print(f"logs and databases kept in {stack.base}")
+        stack.stop(keep_files=args.keep)
+    if not args.soak:
+        judge(report)
+    else:
+        total = sampler.overall.peak_total / MB
+        report.verdicts.append(
+            Verdict("all services together <= 2.5 GB RSS", f"{total:.0f} MB peak", total <= RSS_BUDGET_MB)
+        )
+    print(
+        "\nPeak RSS over the whole run (MB): "
+        + ", ".join(
+            f"{name} {sampler.overall.peak.get(name, 0) / MB:.0f}" for name in ("gateway", "rasa", "actions", "api")
+        )
+        + f", all together {sampler.overall.peak_total / MB:.0f}"
+    )
+    print("\nTargets:")
+    for verdict in report.verdicts:
+        print(f"  [{'ok' if verdict.ok else 'MISS'}] {verdict.target}: {verdict.measured}")
+    path = args.report or REPORT_DIR / ("last-soak.md" if args.soak else "last-run.md")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    report.notes.append(f"wall-clock time of the run: {time.monotonic() - began:.0f} s")
+    path.write_text(markdown(report))
+    print(f"\nFigures written to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return 0
+
+
+def _machine() -> str:
+    import os
+    import platform
+
+    import psutil
+
+    return f"{os.cpu_count()} CPUs, {psutil.virtual_memory().total / MB / 1024:.0f} GB RAM, {platform.platform()}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""Two ways into the assistant: the gateway's web chat JSON API (the full stack) and Rasa's REST channel alone.
+
+Both return the bot's answers as plain `BotMessage`s so that one conversation
+script drives either, and both say what counts as a failure for the user.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+
+# What the gateway says when something behind it failed (channels/copy.py) and
+# what the actions say when the API is down (domain.yml utter_backend_down):
+# a 200 carrying either is still an error for the customer.
+APOLOGY_MARKERS = ("tuve un problema y no pude responderte", "no puedo consultar el sistema de aval")
+RATE_LIMIT_MARKER = "vas muy rápido"
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    text: str
+    buttons: tuple[tuple[str, str], ...] = ()  # (title, payload)
+
+
+@dataclass(frozen=True)
+class Answer:
+    messages: list[BotMessage]
+    latency_ms: float
+    error: str | None = None  # None: the customer got a real answer
+
+    @property
+    def text(self) -> str:
+        return "\n".join(message.text for message in self.messages)
+
+
+class Transport(Protocol):
+    name: str
+
+    async def send(self, sender_id: str, text: str) -> Answer: ...
+
+
+def _classify(messages: list[BotMessage]) -> str | None:
+    if not messages:
+        return "empty_answer"
+    joined = " ".join(message.text for message in messages).lower()
+    if any(marker in joined for marker in APOLOGY_MARKERS):
+        return "apology"
+    if RATE_LIMIT_MARKER in joined:
+        return "rate_limited"
+    return None
+
+
+def _buttons(raw: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        (str(item.get("title", "")), str(item.get("payload", "")))
+        for item in raw
+        if isinstance(item, dict) and item.get("payload")
+    )
+
+
+def _messages(raw: Any) -> list[BotMessage]:
+    """Bot messages from Rasa's list or from the gateway's `{"messages": [...]}`-style envelope."""
+    if isinstance(raw, dict):
+        for key in ("messages", "replies", "answers"):
+            if isinstance(raw.get(key), list):
+                raw = raw[key]
+                break
+    if not isinstance(raw, list):
+        return []
+    messages = []
+    for item in raw:
+        if not isinstance(item, dict):
+            continue
+        text = item.get("text") or ""
+        if not text and isinstance(item.get("document"), dict) or item.get("type") in ("document", "image"):
+            text = text or "[documento]"
+        messages.append(BotMessage(text=str(text), buttons=_buttons(item.get("buttons"))))
+    return messages
+
+
+class _HttpTransport:
+    name = "http"
+
+    def __init__(self, client: httpx.AsyncClient, url: str, timeout: float):
+        self.client = client
+        self.url = url
+        self.timeout = timeout
+
+    def body(self, sender_id: str, text: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def send(self, sender_id: str, text: str) -> Answer:
+        started = time.perf_counter()
+        try:
+            response = await self.client.post(self.url, json=self.body(sender_id, text), timeout=self.timeout)
+        except httpx.TimeoutException:
+            return Answer([], (time.perf_counter() - started) * 1000, "timeout")
+        except httpx.HTTPError as exc:
+            return Answer([], (time.perf_counter() - started) * 1000, f"transport:{type(exc).__name__}")
+        latency_ms = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            return Answer([], latency_ms, f"http_{response.status_code}")
+        try:
+            messages = _messages(response.json())
+        except ValueError:
+            return Answer([], latency_ms, "not_json")
+        return Answer(messages, latency_ms, _classify(messages))
+
+
+class RasaRest(_HttpTransport):
+    """Rasa's REST channel: POST {sender, message} to /webhooks/rest/webhook."""
+
+    name = "rasa-alone"
+
+    def __init__(self, client: httpx.AsyncClient, rasa_url: str, timeout: float = 30.0):
+        super().__init__(client, rasa_url.rstrip("/") + "/webhooks/rest/webhook", timeout)
+
+    def body(self, sender_id: str, text: str) -> dict[str, Any]:
+        return {"sender": sender_id, "message": text}
+
+
+class GatewayWebChat(_HttpTransport):
+    """The gateway's web chat JSON API (channels/webchat.py): POST /webchat/messages."""
+
+    name = "full-stack"
+    path = "/webchat/messages"
+
+    def __init__(self, client: httpx.AsyncClient, gateway_url: str, timeout: float = 30.0):
+        super().__init__(client, gateway_url.rstrip("/") + self.path, timeout)
+
+    def body(self, sender_id: str, text: str) -> dict[str, Any]:
+        return {"sender_id": sender_id, "text": text}
