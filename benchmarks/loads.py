@@ -24,7 +24,8 @@ _ids = itertools.count(1)
 def new_sender(transport: Transport, run_id: str) -> str:
     """A fresh web chat identity per conversation (each is a separate chat identity signing in as Laura)."""
     prefix = "gw" if transport.name == "full-stack" else "rs"
-    return f"web:bench-{run_id}-{prefix}-{next(_ids)}"
+    # The gateway accepts web:<22-64 url-safe characters> only.
+    return f"web:bench-{run_id}-{prefix}-{next(_ids):08d}"
 
 
 async def sequential(transport: Transport, outbox: Outbox, run_id: str, conversations: int) -> Recorder:

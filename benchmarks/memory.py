@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -10,6 +11,27 @@ from dataclasses import dataclass, field
 import psutil
 
 MB = 1024 * 1024
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its living descendants."""
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def busy_cpu_seconds() -> float:
+    """CPU seconds the whole machine spent busy (all CPUs) since boot."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
 
 
 def tree_rss(pid: int) -> int:
@@ -32,6 +54,10 @@ class Window:
 
     peak: dict[str, int] = field(default_factory=dict)
     peak_total: int = 0
+    # CPU seconds while the window was open: per service, this benchmark process, the whole machine.
+    cpu: dict[str, float] = field(default_factory=dict)
+    cpu_machine: float = 0.0
+    wall: float = 0.0
     first: dict[str, int] = field(default_factory=dict)
     last: dict[str, int] = field(default_factory=dict)
 
@@ -64,16 +90,30 @@ class MemorySampler:
         with self._lock:
             self.pids[name] = pid
 
+    def _cpu_now(self) -> tuple[dict[str, float], float, float]:
+        with self._lock:
+            pids = dict(self.pids)
+        per_service = {name: tree_cpu_seconds(pid) for name, pid in pids.items()}
+        per_service["load generator"] = tree_cpu_seconds(os.getpid())
+        return per_service, busy_cpu_seconds(), time.monotonic()
+
     def open_window(self) -> None:
         self.sample()
         with self._lock:
             self.window = Window()
+        self._cpu_start = self._cpu_now()
         self.sample()
 
     def close_window(self) -> Window:
         self.sample()
+        per_service, machine, wall = self._cpu_now()
+        start_services, start_machine, start_wall = self._cpu_start
         with self._lock:
-            return self.window
+            window = self.window
+        window.cpu = {name: max(0.0, used - start_services.get(name, 0.0)) for name, used in per_service.items()}
+        window.cpu_machine = machine - start_machine
+        window.wall = wall - start_wall
+        return window
 
     def sample(self) -> dict[str, int]:
         with self._lock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 
 from benchmarks.memory import MB, Window
@@ -84,6 +85,16 @@ def markdown(report: RunReport) -> str:
         overall = report.memory_overall
         row = " | ".join(_mb(overall.peak.get(name, 0)) for name in names)
         lines.append(f"| whole run | both | {row} | {_mb(overall.peak_total)} |")
+    lines += ["", f"## CPU used during each load (cores busy on average; this machine has {os.cpu_count()})", ""]
+    cpu_names = [*names, "load generator"]
+    lines.append("| load | path | " + " | ".join(cpu_names) + " | other processes | machine |")
+    lines.append("|---|---|" + "---:|" * (len(cpu_names) + 2))
+    for r in report.results:
+        wall = max(r.memory.wall, 1e-9)
+        ours = sum(r.memory.cpu.get(name, 0.0) for name in cpu_names)
+        row = " | ".join(f"{r.memory.cpu.get(name, 0.0) / wall:.2f}" for name in cpu_names)
+        other = max(0.0, r.memory.cpu_machine - ours) / wall
+        lines.append(f"| {r.load} | {r.path} | {row} | {other:.2f} | {r.memory.cpu_machine / wall:.2f} |")
     if report.verdicts:
         lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
         lines += [f"| {v.target} | {v.measured} | {'yes' if v.ok else '**no**'} |" for v in report.verdicts]

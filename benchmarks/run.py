@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import os
 import sys
 import time
 import uuid
@@ -61,11 +62,14 @@ def _line(result: LoadResult) -> str:
     rss = " ".join(
         f"{name}={result.memory.peak.get(name, 0) / MB:.0f}" for name in ("gateway", "rasa", "actions", "api")
     )
+    wall = max(result.memory.wall, 1e-9)
+    cpu = " ".join(f"{name}={used / wall:.2f}" for name, used in result.memory.cpu.items())
     return (
         f"  {result.path:<11} msgs={s.messages:<5} p50={s.p50:6.0f} ms  p95={s.p95:6.0f} ms  p99={s.p99:6.0f} ms  "
         f"{s.throughput:5.1f} msg/s  errors={s.errors}{f' ({kinds})' if kinds else ''}  "
         f"convs ok/failed/cut={s.conversations_completed}/{s.conversations_incomplete}/{s.conversations_cut}\n"
-        f"  {'':<11} peak RSS MB: {rss}  all={result.memory.peak_total / MB:.0f}"
+        f"  {'':<11} peak RSS MB: {rss}  all={result.memory.peak_total / MB:.0f}\n"
+        f"  {'':<11} cores busy: {cpu}, machine {result.memory.cpu_machine / wall:.2f} of {os.cpu_count()}"
     )
 
 
@@ -286,7 +290,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _machine() -> str:
-    import os
     import platform
 
     import psutil

@@ -6,6 +6,7 @@ script drives either, and both say what counts as a failure for the user.
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -125,7 +126,7 @@ class RasaRest(_HttpTransport):
 
 
 class GatewayWebChat(_HttpTransport):
-    """The gateway's web chat JSON API (channels/webchat.py): POST /webchat/messages."""
+    """The gateway's web chat JSON API (channels/webchat.py): POST /webchat/messages {sender, message, id}."""
 
     name = "full-stack"
     path = "/webchat/messages"
@@ -134,4 +135,5 @@ class GatewayWebChat(_HttpTransport):
         super().__init__(client, gateway_url.rstrip("/") + self.path, timeout)
 
     def body(self, sender_id: str, text: str) -> dict[str, Any]:
-        return {"sender_id": sender_id, "text": text}
+        # Like the widget: every message carries a fresh delivery id (the gateway drops retried ids).
+        return {"sender": sender_id, "message": text, "id": secrets.token_urlsafe(12)}
