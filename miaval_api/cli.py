@@ -1,0 +1,76 @@
+"""Command line: ``python -m miaval_api migrate | load-demo [--if-empty] | serve``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from miaval_api.db import Database
+from miaval_api.settings import Settings
+
+ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
+
+
+def migrate(settings: Settings) -> None:
+    """Bring the schema to the newest revision (Alembic upgrade head)."""
+    config = Config(str(ALEMBIC_INI))
+    config.attributes["database_url"] = settings.database_url
+    command.upgrade(config, "head")
+
+
+def load_demo(settings: Settings, path: Path, if_empty: bool) -> int:
+    from miaval_api import demo
+
+    database = Database(settings.database_url, 1)
+    try:
+        with database.session(write=True) as session:
+            if not demo.is_empty(session):
+                if if_empty:
+                    print("load-demo: the database already holds data; nothing loaded.")
+                    return 0
+                print("load-demo: the database already holds data (use --if-empty to skip quietly).", file=sys.stderr)
+                return 1
+            counts = demo.load(session, settings, path)
+    finally:
+        database.engine.dispose()
+    print("load-demo: " + ", ".join(f"{count} {name}" for name, count in counts.items()))
+    return 0
+
+
+def serve(bind: str, workers: int, threads: int) -> None:
+    """Run gunicorn with the API (replaces this process)."""
+    args = [
+        sys.executable, "-m", "gunicorn", "miaval_api.wsgi:app",
+        "--bind", bind, "--workers", str(workers), "--threads", str(threads),
+        "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "10",
+    ]
+    os.execv(sys.executable, args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m miaval_api", description="Mi Aval API")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="alembic upgrade head on DATABASE_URL")
+    demo_parser = sub.add_parser("load-demo", help="load demo/portfolio.yml")
+    demo_parser.add_argument("--if-empty", action="store_true", help="do nothing when data is already there")
+    demo_parser.add_argument("--file", type=Path, default=None, help="another portfolio file")
+    serve_parser = sub.add_parser("serve", help="serve with gunicorn")
+    serve_parser.add_argument("--bind", default=os.environ.get("MIAVAL_API_BIND", "127.0.0.1:8000"))
+    serve_parser.add_argument("--workers", type=int, default=int(os.environ.get("MIAVAL_API_WORKERS", "2")))
+    serve_parser.add_argument("--threads", type=int, default=int(os.environ.get("MIAVAL_API_THREADS", "8")))
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if args.command == "migrate":
+        migrate(settings)
+        return 0
+    if args.command == "load-demo":
+        from miaval_api.demo import DEFAULT_FILE
+
+        return load_demo(settings, args.file or DEFAULT_FILE, args.if_empty)
+    serve(args.bind, args.workers, args.threads)
+    return 0

@@ -1,0 +1,69 @@
+"""Reading requests safely: bounded bodies, strict JSON in UTF-8 checked against the contract, the caller's identity."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import request
+from jsonschema.exceptions import best_match
+
+from miaval_api.context import ctx
+from miaval_api.errors import InvalidJson, InvalidRequest, PayloadTooLarge
+
+IDENTITY_HEADER = "X-Chat-Identity"
+
+
+def read_body(limit: int, too_large: type[Exception] = PayloadTooLarge) -> bytes:
+    """The raw body, refused when larger than ``limit`` bytes."""
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large(max_bytes=limit)
+    data = request.stream.read(limit + 1)
+    if len(data) > limit:
+        raise too_large(max_bytes=limit)
+    return data
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def json_body(schema_name: str) -> dict[str, Any]:
+    """The JSON object in the body, valid against ``components/schemas/<schema_name>``."""
+    raw = read_body(ctx().settings.max_body_bytes)
+    if not raw.strip():
+        raise InvalidJson("The body is empty; send a JSON object.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidJson(f"The body is not valid UTF-8 (byte {exc.start}).") from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise InvalidJson(f"The body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}.") from None
+    except (ValueError, RecursionError) as exc:
+        raise InvalidJson(f"The body is not valid JSON: {type(exc).__name__}.") from None
+    if not isinstance(data, dict):
+        raise InvalidRequest("The body must be a JSON object.")
+    error = best_match(ctx().validator(schema_name).iter_errors(data))
+    if error is not None:
+        field = "/".join(str(part) for part in error.absolute_path) or None
+        message = error.message if len(error.message) <= 200 else error.message[:200] + "..."
+        raise InvalidRequest(f"Invalid {field or 'body'}: {message}", field=field)
+    return data
+
+
+def identity() -> str | None:
+    """The chat identity the call acts for (header X-Chat-Identity)."""
+    return request.headers.get(IDENTITY_HEADER)
+
+
+def query_int(name: str) -> int | None:
+    """An optional integer query parameter, or InvalidRequest."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidRequest(f"Query parameter {name} must be an integer.", field=name) from None

@@ -1,0 +1,1 @@
+"""The rules of the Mi Aval API. Handlers call these; these never see Flask."""

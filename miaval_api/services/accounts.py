@@ -1,0 +1,90 @@
+"""Accounts and chat identities: resolving who is calling, signing out, deleting an account."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from miaval_api.errors import InvalidRequest, NotVerified
+from miaval_api.services import audit
+from models import ChatIdentity, ClaimAttachment, CodeSend, OneTimeCode, Upload, User, UserClientLink
+
+# "telegram:123", "whatsapp:+5491155550101", "web:3f9a...": a channel, a colon, an id of printable characters.
+SENDER_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}:[\x21-\x7e]{1,160}$")
+
+
+def check_sender_id(sender_id: Optional[str]) -> str:
+    """A well-formed chat identity or InvalidRequest."""
+    if not isinstance(sender_id, str) or not SENDER_ID.match(sender_id):
+        raise InvalidRequest("chat_identity must look like <channel>:<id>, e.g. telegram:123.")
+    return sender_id
+
+
+def channel_of(sender_id: str) -> str:
+    return sender_id.split(":", 1)[0]
+
+
+def find_user(session: Session, sender_id: Optional[str]) -> Optional[User]:
+    """The verified account behind a chat identity, or None."""
+    if not sender_id or not SENDER_ID.match(sender_id):
+        return None
+    return session.scalars(
+        select(User)
+        .join(ChatIdentity, ChatIdentity.user_id == User.id)
+        .where(ChatIdentity.sender_id == sender_id, User.email_verified.is_(True))
+    ).first()
+
+
+def resolve_user(session: Session, sender_id: Optional[str]) -> User:
+    """The verified account behind a chat identity; NotVerified when there is none."""
+    user = find_user(session, sender_id)
+    if user is None:
+        raise NotVerified()
+    return user
+
+
+def tie_identity(session: Session, sender_id: str, user_id: int) -> None:
+    """Tie a chat identity to an account, moving it if it was tied to another one."""
+    existing = session.scalars(select(ChatIdentity).where(ChatIdentity.sender_id == sender_id)).first()
+    if existing is None:
+        session.add(ChatIdentity(sender_id=sender_id, channel=channel_of(sender_id), user_id=user_id))
+    else:
+        existing.user_id = user_id
+
+
+def forget_identity(session: Session, sender_id: str) -> bool:
+    """Untie a chat identity (sign out) and drop its pending codes. True when it was tied."""
+    identity = session.scalars(select(ChatIdentity).where(ChatIdentity.sender_id == sender_id)).first()
+    session.execute(delete(OneTimeCode).where(OneTimeCode.sender_id == sender_id))
+    if identity is None:
+        return False
+    audit.record(session, "forget_identity", identity.user_id, channel=identity.channel)
+    session.delete(identity)
+    return True
+
+
+@dataclass(frozen=True)
+class Deletion:
+    unlinked_clients: int
+    forgotten_identities: int
+
+
+def delete_account(session: Session, user: User) -> Deletion:
+    """Delete an account: its links, identities and loose uploads go; client data and claims stay."""
+    links = session.scalar(select(func.count()).select_from(UserClientLink).where(UserClientLink.user_id == user.id))
+    senders = list(session.scalars(select(ChatIdentity.sender_id).where(ChatIdentity.user_id == user.id)))
+    session.execute(delete(UserClientLink).where(UserClientLink.user_id == user.id))
+    session.execute(delete(ChatIdentity).where(ChatIdentity.user_id == user.id))
+    if senders:
+        session.execute(delete(OneTimeCode).where(OneTimeCode.sender_id.in_(senders)))
+        session.execute(delete(CodeSend).where(CodeSend.sender_id.in_(senders)))
+    attached = select(ClaimAttachment.upload_id)
+    session.execute(delete(Upload).where(Upload.user_id == user.id, Upload.id.not_in(attached)))
+    session.execute(update(Upload).where(Upload.user_id == user.id).values(user_id=None))
+    audit.record(session, "delete_account", user.id, unlinked_clients=links or 0, forgotten_identities=len(senders))
+    session.delete(user)
+    return Deletion(unlinked_clients=links or 0, forgotten_identities=len(senders))

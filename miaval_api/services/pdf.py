@@ -1,0 +1,155 @@
+"""PDF documents: the coverage certificate and the claim receipt (fpdf2, core fonts)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from typing import Any, Iterable
+
+from fpdf import FPDF
+
+LINE_NAMES = {
+    "auto": "Automotor",
+    "motorcycle": "Motovehículo",
+    "home": "Hogar",
+    "business": "Integral de comercio",
+    "building": "Integral de consorcio",
+    "life": "Vida",
+    "personal_accident": "Accidentes personales",
+}
+CLAIM_TYPES = {
+    "collision": "Choque",
+    "theft": "Robo",
+    "hail": "Granizo",
+    "glass": "Cristales",
+    "fire": "Incendio",
+    "water_damage": "Daños por agua",
+    "other": "Otro",
+}
+
+
+def latin1(text: str) -> str:
+    """Core PDF fonts speak Latin-1: keep Spanish letters, approximate the rest."""
+    out = []
+    for char in text:
+        try:
+            char.encode("latin-1")
+            out.append(char)
+        except UnicodeEncodeError:
+            plain = unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode("latin-1")
+            out.append(plain or {"\u2014": "-", "\u2013": "-", "\u201c": '"', "\u201d": '"', "\u2019": "'"}.get(char, "?"))
+    return "".join(out)
+
+
+def day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def moment(value: datetime) -> str:
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+class _Document(FPDF):
+    def __init__(self, title: str):
+        super().__init__(format="A4")
+        self.set_title(latin1(title))
+        self.set_author("Mi Aval")
+        self.set_auto_page_break(auto=True, margin=15)
+        self.add_page()
+        self.set_font("Helvetica", "B", 16)
+        self.cell(0, 10, "Mi Aval", new_x="LMARGIN", new_y="NEXT")
+        self.set_font("Helvetica", "B", 13)
+        self.cell(0, 9, latin1(title), new_x="LMARGIN", new_y="NEXT")
+        self.ln(3)
+
+    def rows(self, rows: Iterable[tuple[str, Any]]) -> None:
+        for label, value in rows:
+            if value in (None, "", {}):
+                continue
+            self.set_font("Helvetica", "B", 10)
+            self.cell(55, 6, latin1(label), new_x="RIGHT", new_y="TOP")
+            self.set_font("Helvetica", "", 10)
+            self.multi_cell(0, 6, latin1(str(value)), new_x="LMARGIN", new_y="NEXT")
+
+    def note(self, text: str) -> None:
+        self.ln(4)
+        self.set_font("Helvetica", "", 8)
+        self.multi_cell(0, 4.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
+
+    def bytes(self) -> bytes:
+        return bytes(self.output())
+
+
+def insured_item_text(item: dict[str, Any]) -> str:
+    """A one-line description of what a policy insures."""
+    vehicle = item.get("vehicle")
+    if vehicle:
+        return f"{vehicle.get('make', '')} {vehicle.get('model', '')} {vehicle.get('year', '')}, dominio {vehicle.get('plate', '')}"
+    if item.get("address"):
+        return str(item["address"])
+    return ", ".join(f"{key}: {value}" for key, value in item.items())
+
+
+def certificate(policy: dict[str, Any], issued_at: datetime) -> bytes:
+    """The coverage certificate of a policy in force."""
+    pdf = _Document("Certificado de cobertura")
+    pdf.rows(
+        [
+            ("Póliza", policy["number"]),
+            ("Aseguradora", policy["insurer_name"]),
+            ("Asegurado", policy["client_name"]),
+            ("Documento", policy.get("client_document")),
+            ("Ramo", LINE_NAMES.get(policy["line"], policy["line"])),
+            ("Cobertura", policy["coverage"]),
+            ("Bien asegurado", insured_item_text(policy.get("insured_item") or {})),
+            ("Vigencia", f"del {day(policy['start_date'])} al {day(policy['end_date'])}"),
+            ("Estado", "Vigente"),
+            ("Emitido", moment(issued_at)),
+        ]
+    )
+    pdf.note(
+        "Aval certifica que la póliza indicada se encuentra vigente a la fecha de emisión de este certificado, "
+        "según los datos informados por la aseguradora. Asistencia: " + policy["assistance_phone"] + "."
+    )
+    return pdf.bytes()
+
+
+def claim_receipt(claim: dict[str, Any]) -> bytes:
+    """The receipt of a claim report, naming the moment it was received and the SHA-256 of its content."""
+    pdf = _Document("Constancia de denuncia de siniestro")
+    third = claim.get("third_party") or {}
+    pdf.rows(
+        [
+            ("Número de siniestro", claim["number"]),
+            ("Póliza", claim["policy_number"]),
+            ("Aseguradora", claim["insurer_name"]),
+            ("Asegurado", claim["client_name"]),
+            ("Tipo", CLAIM_TYPES.get(claim["type"], claim["type"])),
+            ("Ocurrido", moment(claim["occurred_at_local"])),
+            ("Lugar", claim.get("place")),
+            ("Descripción", claim.get("description")),
+            ("Terceros involucrados", _yes_no(claim.get("third_party_involved"))),
+            ("Datos del tercero", ", ".join(f"{k}: {v}" for k, v in third.items()) if third else None),
+            ("Personas lesionadas", _yes_no(claim.get("injured_people"))),
+            ("Denuncia policial", claim.get("police_report")),
+            ("Bienes dañados", claim.get("damaged_items")),
+            ("Recibida", moment(claim["created_at_local"]) + " (hora de Argentina)"),
+            ("SHA-256 del contenido", claim["sha256"]),
+        ]
+    )
+    if claim.get("reported_late"):
+        pdf.note(
+            "La denuncia se recibió pasados los 3 días del siniestro que prevé el art. 46 de la Ley 17.418; "
+            "la aseguradora evaluará el caso."
+        )
+    pdf.note(
+        "Esta constancia acredita que Aval recibió la denuncia con el contenido indicado. El código SHA-256 "
+        "identifica ese contenido: cualquier cambio posterior daría otro código."
+    )
+    return pdf.bytes()
+
+
+def _yes_no(value: Any) -> str | None:
+    if value is None:
+        return None
+    return "Sí" if value else "No"

@@ -1,0 +1,34 @@
+"""The Mi Aval data model (SQLAlchemy 2.0). Alembic (miaval_api/migrations) owns the schema."""
+
+from models.audit import AuditEntry
+from models.base import Base, utcnow
+from models.claim import Claim, ClaimAttachment, Upload
+from models.client import ClientProfile, LinkFailure, UserClientLink
+from models.delivery import ProcessedDelivery, delivery_seen, mark_delivery_seen
+from models.handoff import HandoffRequest
+from models.insurer import Insurer
+from models.policy import Policy
+from models.user import ChatIdentity, User
+from models.verification import CodeSend, OneTimeCode
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "ChatIdentity",
+    "Claim",
+    "ClaimAttachment",
+    "ClientProfile",
+    "CodeSend",
+    "HandoffRequest",
+    "Insurer",
+    "LinkFailure",
+    "OneTimeCode",
+    "Policy",
+    "ProcessedDelivery",
+    "Upload",
+    "User",
+    "UserClientLink",
+    "delivery_seen",
+    "mark_delivery_seen",
+    "utcnow",
+]
