@@ -1,0 +1,9 @@
+"""The few sentences the gateway itself says (everything else is the assistant's copy in Rasa's domain)."""
+
+APOLOGY = "Perdón, tuve un problema y no pude responderte. ¿Me lo escribís de nuevo en un ratito?"
+RATE_LIMITED = "Vas muy rápido 😅 Esperá un minuto y seguimos."
+UNSUPPORTED_MESSAGE = "Por ahora entiendo texto, fotos, PDF y ubicaciones. ¿Me lo escribís?"
+DOCUMENT_FAILED = "Perdón, no pude preparar el documento. Pedímelo de nuevo en un ratito."
+CHOOSE_OPTION = "Elegí una opción:"
+WHATSAPP_BUTTONS_HINT = "Respondé con el número de la opción."
+EXPIRED_OPTION = "Esa opción ya venció. ¿Me escribís qué necesitás?"

@@ -1,0 +1,1 @@
+"""Telegram through python-telegram-bot: secret-checked webhook, polling mode, inline keyboards, files."""

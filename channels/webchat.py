@@ -1,0 +1,162 @@
+"""The web chat: its JSON API (``/webchat/...``), the widget's files and the demo page at ``/``.
+
+API (also what benchmarks drive):
+
+- ``POST /webchat/sessions`` → 201 ``{"sender": "web:<random>"}`` (a new conversation id).
+- ``POST /webchat/messages`` ``{"sender", "message", "id"?}`` → 200 ``{"messages": [...]}``;
+  a repeated ``id`` (a client's retry) answers ``{"messages": [], "duplicate": true}``.
+- ``POST /webchat/uploads`` multipart ``sender`` + ``file`` → 200 ``{"messages": [...]}``.
+- ``POST /webchat/locations`` ``{"sender", "latitude", "longitude"}`` → 200 ``{"messages": [...]}``.
+
+Each message is ``{"type": "text", "text", "buttons": [{"title", "payload"}]}``,
+``{"type": "image", "url"}`` or ``{"type": "document", "url", "filename", "content_type"}``
+(document URLs are relative to the gateway).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_from_directory
+
+from channels.assistant import IncomingFile
+from channels.gateway import current_gateway
+from channels.replies import DocumentReply, ImageReply, Reply, TextReply
+
+webchat = Blueprint("webchat", __name__, template_folder="templates")
+
+# The sender id is the conversation's only key, so it must be unguessable: at least 128 random bits.
+SENDER_PATTERN = re.compile(r"^web:[A-Za-z0-9_-]{22,64}$")
+DELIVERY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+MAX_MESSAGE_CHARS = 2000
+
+
+def to_json(reply: Reply) -> dict[str, Any]:
+    """One reply as the widget reads it."""
+    if isinstance(reply, TextReply):
+        return {
+            "type": "text",
+            "text": reply.text,
+            "buttons": [{"title": button.title, "payload": button.payload} for button in reply.buttons],
+        }
+    if isinstance(reply, ImageReply):
+        return {"type": "image", "url": reply.url}
+    if isinstance(reply, DocumentReply):
+        return {
+            "type": "document",
+            "url": f"/files/{reply.token}",
+            "filename": reply.filename,
+            "content_type": reply.content_type,
+        }
+    raise TypeError(type(reply).__name__)
+
+
+def _answer(replies: list[Reply]) -> Response:
+    return jsonify({"messages": [to_json(reply) for reply in replies]})
+
+
+def _bad_request(code: str, message: str) -> Response:
+    response = jsonify({"error": {"code": code, "message": message}})
+    response.status_code = 400
+    return response
+
+
+def _sender(value: Any) -> str | None:
+    return value if isinstance(value, str) and SENDER_PATTERN.match(value) else None
+
+
+@webchat.after_request
+def cors(response: Response) -> Response:
+    """Any page may embed the widget (or only WEBCHAT_ALLOWED_ORIGINS); no cookies are involved."""
+    allowed = current_gateway().settings.webchat_allowed_origins
+    origin = request.headers.get("Origin", "")
+    if not allowed:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    elif origin in allowed:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Vary"] = "Origin"
+    response.headers["Access-Control-Allow-Methods"] = "POST, GET, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+    response.headers["Access-Control-Max-Age"] = "600"
+    return response
+
+
+@webchat.route("/webchat/<path:_anything>", methods=["OPTIONS"])
+def preflight(_anything: str) -> Response:
+    return Response(status=204)
+
+
+@webchat.get("/")
+def demo_page() -> str:
+    """A page that embeds the widget with one script tag, as any site would."""
+    return render_template("demo.html")
+
+
+@webchat.get("/webchat/widget.js")
+def widget_script() -> Response:
+    """The one script a page includes to get the chat (it loads its own stylesheet)."""
+    return send_from_directory(current_app.static_folder, "widget.js", mimetype="text/javascript", max_age=300)
+
+
+@webchat.post("/webchat/sessions")
+def new_session() -> tuple[Response, int]:
+    """A fresh conversation id for a browser that has none."""
+    return jsonify({"sender": "web:" + secrets.token_urlsafe(24)}), 201
+
+
+@webchat.post("/webchat/messages")
+def message() -> Response:
+    """One typed message (or a quick-reply payload) and the assistant's answers."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _bad_request("invalid_json", "Expected a JSON object.")
+    sender = _sender(body.get("sender"))
+    if sender is None:
+        return _bad_request("invalid_sender", "sender must be web:<22-64 url-safe characters>.")
+    text = body.get("message")
+    if not isinstance(text, str) or not text.strip():
+        return _bad_request("empty_message", "message must be non-empty text.")
+    if len(text) > MAX_MESSAGE_CHARS:
+        return _bad_request("message_too_long", f"message must have at most {MAX_MESSAGE_CHARS} characters.")
+    delivery_id = body.get("id")
+    if delivery_id is not None:
+        if not isinstance(delivery_id, str) or not DELIVERY_ID_PATTERN.match(delivery_id):
+            return _bad_request("invalid_id", "id must be 8-64 url-safe characters.")
+        if not current_gateway().deliveries.first_time("web", f"{sender}:{delivery_id}"):
+            return jsonify({"messages": [], "duplicate": True})
+    return _answer(current_gateway().assistant.text(sender, text))
+
+
+@webchat.post("/webchat/uploads")
+def upload() -> Response:
+    """A photo or PDF the user picked, for a claim."""
+    sender = _sender(request.form.get("sender"))
+    if sender is None:
+        return _bad_request("invalid_sender", "sender must be web:<22-64 url-safe characters>.")
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        return _bad_request("missing_file", "Send the file as multipart field 'file'.")
+    content = sent.read()
+    incoming = IncomingFile(
+        filename=sent.filename, content_type=(sent.mimetype or "application/octet-stream"), content=content
+    )
+    return _answer(current_gateway().assistant.files(sender, [incoming]))
+
+
+@webchat.post("/webchat/locations")
+def location() -> Response:
+    """The user's current place (the widget asks the browser for it)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _bad_request("invalid_json", "Expected a JSON object.")
+    sender = _sender(body.get("sender"))
+    latitude, longitude = body.get("latitude"), body.get("longitude")
+    if sender is None:
+        return _bad_request("invalid_sender", "sender must be web:<22-64 url-safe characters>.")
+    if not all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in (latitude, longitude)):
+        return _bad_request("invalid_location", "latitude and longitude must be numbers.")
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return _bad_request("invalid_location", "latitude and longitude out of range.")
+    return _answer(current_gateway().assistant.location(sender, float(latitude), float(longitude)))

@@ -1,0 +1,1 @@
+"""WhatsApp through Twilio: signed webhook, TwiML or REST replies, numbered options, media."""
