@@ -1,0 +1,99 @@
+"""Roadside assistance (the phone of the insurer of the user's vehicle) and useful phones."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from api_client import ApiError, NotVerified, Policy
+from bot.actions.backend import api, response_for_error, sender
+from bot.actions.claim_draft import plate_key, policy_by_reference
+from bot.actions.claim_templates import payload, template
+
+
+def vehicle_name(policy: Policy) -> str:
+    vehicle = policy.insured_item.get("vehicle") or {}
+    return " ".join(str(vehicle[key]) for key in ("make", "model") if vehicle.get(key))
+
+
+def useful_phones(dispatcher: CollectingDispatcher, domain: DomainDict) -> None:
+    """Each insurer's assistance and claims phones (from the API), then the emergency numbers."""
+    try:
+        insurers = api().list_insurers()
+    except ApiError:
+        insurers = []  # the emergency numbers never depend on the API
+    lines = "".join(
+        template(
+            domain, "utter_useful_phones_insurer", insurer_name=insurer.name,
+            assistance_phone=insurer.assistance_phone, claims_phone=insurer.claims_phone,
+        )
+        for insurer in insurers
+    )
+    dispatcher.utter_message(response="utter_useful_phones", insurer_phones=lines)
+
+
+class ActionUsefulPhones(Action):
+    def name(self) -> str:
+        return "action_useful_phones"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        useful_phones(dispatcher, domain)
+        return []
+
+
+def chosen_vehicle(tracker: Tracker, vehicles: list[Policy]) -> Optional[Policy]:
+    """The vehicle the message names by plate or policy number, if any."""
+    for name in ("license_plate", "policy_number"):
+        for value in tracker.get_latest_entity_values(name):
+            found = policy_by_reference(vehicles, str(value))
+            if found:
+                return found
+    return None
+
+
+class ActionRoadsideAssistance(Action):
+    """The assistance phone of the insurer of the vehicle; which vehicle is asked when there are several."""
+
+    def name(self) -> str:
+        return "action_roadside_assistance"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        try:
+            policies = api().list_policies(sender(tracker), status="in_force")
+        except NotVerified:
+            # Help first: someone waiting on a road gets every phone now, sign-in later.
+            dispatcher.utter_message(response="utter_roadside_unverified")
+            useful_phones(dispatcher, domain)
+            return []
+        except ApiError as error:
+            dispatcher.utter_message(response=response_for_error(error))
+            useful_phones(dispatcher, domain)
+            return []
+        vehicles = [policy for policy in policies if policy.is_vehicle and policy.in_force]
+        if not vehicles:
+            dispatcher.utter_message(response="utter_roadside_no_vehicles")
+            useful_phones(dispatcher, domain)
+            return []
+        vehicle = vehicles[0] if len(vehicles) == 1 else chosen_vehicle(tracker, vehicles)
+        if vehicle is None:
+            buttons = [
+                {
+                    "title": template(domain, "utter_roadside_vehicle_button", plate=v.plate, vehicle=vehicle_name(v)),
+                    "payload": payload("roadside_assistance", license_plate=plate_key(v.plate or v.number)),
+                }
+                for v in vehicles
+            ]
+            dispatcher.utter_message(response="utter_ask_roadside_vehicle", buttons=buttons)
+            return []
+        dispatcher.utter_message(
+            response="utter_roadside_phone",
+            vehicle=vehicle_name(vehicle),
+            plate=vehicle.plate,
+            insurer_name=vehicle.insurer.name,
+            assistance_phone=vehicle.insurer.assistance_phone,
+        )
+        return []

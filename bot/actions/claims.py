@@ -1,0 +1,557 @@
+"""Report a claim: the claim form's questions, its summary and the submission.
+
+``validate_claim_form`` reads answers (``extract_<slot>``: what the user said)
+and checks them (``validate_<slot>``: does it fit?). On activation it reads the
+whole first message ("ayer a las 19 me chocaron en Av. Rivadavia 5000 con el
+gol") and fills every slot it can, so only the rest is asked. The draft lives
+in slots until ``action_submit_claim`` creates the claim with the idempotency
+key fixed at confirmation: a retry after the API was down makes no second claim.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from api_client import ApiError, BackendUnavailable, Conflict, InvalidRequest, Policy
+from bot.actions.backend import api, response_for_error, sender
+from bot.actions.claim_dates import ARGENTINA, OccurrenceInFuture, find_occurrence, parse_occurrence
+from bot.actions.claim_draft import (
+    CLAIM_TYPES,
+    CORRECTABLE_FIELDS,
+    DRAFT_SLOTS,
+    claim_type_from_text,
+    claimable,
+    describes_the_loss,
+    details_needed,
+    draft_from_slots,
+    place_from_text,
+    policy_by_reference,
+    policy_from_text,
+    questions,
+)
+from bot.actions.claim_templates import claim_type_label, payload, template
+from bot.actions.forms import GuidedFormValidationAction, note, reject
+
+# Intents that interrupt the form rather than answer it: their rules answer
+# them and the form asks its question again.
+INTERRUPTIONS = frozenset({"faq", "stop", "help", "human_handoff", "bot_challenge", "greet", "goodbye", "thank"})
+DONE_WORDS = ("listo", "ya esta", "seguir", "sigamos", "no tengo", "ninguna", "nada mas", "termine")
+YES_WORDS = ("si", "sí", "s", "sip", "claro", "obvio", "dale")
+NO_WORDS = ("no", "nop", "nada", "ninguno", "ninguna", "nadie")
+
+
+def clock() -> datetime:
+    """Now in Argentina (one place, so tests may move it)."""
+    return datetime.now(ARGENTINA)
+
+
+def entity(tracker: Tracker, name: str) -> Optional[Any]:
+    """The first value of an entity in the latest message."""
+    return next(tracker.get_latest_entity_values(name), None)
+
+
+def answer_text(tracker: Tracker, allow_denial: bool = False) -> Optional[str]:
+    """The text of the latest message when it answers a question (not a payload, an interruption or a bare yes)."""
+    message = tracker.latest_message or {}
+    text = (message.get("text") or "").strip()
+    intent = (message.get("intent") or {}).get("name")
+    # "dale" after "¿querés seguir?" is not an address; "no sé" may be a third party's name.
+    ignored = INTERRUPTIONS | {"affirm"} | (set() if allow_denial else {"deny"})
+    if not text or text.startswith("/") or intent in ignored:
+        return None
+    return text
+
+
+def intent_of(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def yes_no(tracker: Tracker) -> Optional[Any]:
+    """True/False for affirm/deny, else the raw text (to be judged), else None."""
+    intent = intent_of(tracker)
+    if intent == "affirm":
+        return True
+    if intent == "deny":
+        return False
+    return answer_text(tracker)
+
+
+def policies_in_force(tracker: Tracker) -> list[Policy]:
+    """The user's claimable policies; empty when the API cannot say (the question will say why)."""
+    try:
+        return claimable(api().list_policies(sender(tracker), status="in_force"))
+    except ApiError:
+        return []
+
+
+class ValidateClaimForm(GuidedFormValidationAction):
+    """Reads and checks the answers of the claim form; decides which questions the line needs."""
+
+    def name(self) -> str:
+        return "validate_claim_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        return questions(tracker.slots)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        return events + self._uploads(dispatcher, tracker)
+
+    @staticmethod
+    def _uploads(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        """Photos may arrive at any question: keep their upload ids; explain an upload that failed."""
+        photos = list(tracker.get_slot("claim_photos") or [])
+        upload_id = entity(tracker, "upload_id")
+        if upload_id:
+            if upload_id not in photos:
+                photos.append(str(upload_id))
+            dispatcher.utter_message(response="utter_claim_photo_received", count=len(photos))
+            return [SlotSet("claim_photos", photos)]
+        error = entity(tracker, "upload_error")
+        if error in ("not_verified", "too_large", "unsupported_type"):
+            dispatcher.utter_message(response=f"utter_claim_upload_error_{error}")
+            return [SlotSet("claim_photos", photos or None)]
+        return []
+
+    @staticmethod
+    def _activating(tracker: Tracker) -> bool:
+        """True on the first turn of the form: the message that started it may tell the whole story."""
+        return tracker.get_slot("requested_slot") is None
+
+    @staticmethod
+    def _asked(tracker: Tracker, slot: str) -> bool:
+        return tracker.get_slot("requested_slot") == slot
+
+    # -- the policy ----------------------------------------------------------
+
+    def extract_claim_policy(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if tracker.get_slot("claim_policy") and not self._asked(tracker, "claim_policy"):
+            return {}
+        reference = entity(tracker, "policy_number") or entity(tracker, "license_plate")
+        if self._activating(tracker):
+            text = (tracker.latest_message or {}).get("text") or ""
+            if reference or text and not text.startswith("/"):
+                policies = policies_in_force(tracker)
+                found = (reference and policy_by_reference(policies, reference)) or policy_from_text(text, policies)
+                return {"claim_policy": found.number} if found else {}
+            return {}
+        if self._asked(tracker, "claim_policy"):
+            value = reference or answer_text(tracker)
+            return {"claim_policy": value} if value else {}
+        return {}
+
+    def validate_claim_policy(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        policies = policies_in_force(tracker)
+        found = policy_by_reference(policies, str(value)) or policy_from_text(str(value), policies)
+        if found is None:
+            return reject("claim_policy")
+        return {"claim_policy": found.number, "claim_policy_line": found.line}
+
+    # -- what happened ---------------------------------------------------------
+
+    def extract_claim_type(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        chosen = entity(tracker, "claim_type")
+        if self._activating(tracker):
+            found = chosen or claim_type_from_text((tracker.latest_message or {}).get("text") or "")
+            return {"claim_type": found} if found and not tracker.get_slot("claim_type") else {}
+        if self._asked(tracker, "claim_type"):
+            value = chosen or answer_text(tracker)
+            return {"claim_type": value} if value else {}
+        return {}
+
+    def validate_claim_type(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        claim_type = value if value in CLAIM_TYPES else claim_type_from_text(str(value))
+        return {"claim_type": claim_type} if claim_type else reject("claim_type")
+
+    # -- when ------------------------------------------------------------------
+
+    def extract_claim_occurred_at(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if self._activating(tracker):
+            if tracker.get_slot("claim_occurred_at"):
+                return {}
+            try:
+                found = find_occurrence((tracker.latest_message or {}).get("text") or "", clock())
+            except OccurrenceInFuture:
+                return {}
+            return {"claim_occurred_at": found.when.isoformat()} if found else {}
+        if self._asked(tracker, "claim_occurred_at"):
+            text = answer_text(tracker)
+            return {"claim_occurred_at": text} if text else {}
+        return {}
+
+    def validate_claim_occurred_at(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
+        try:
+            return {"claim_occurred_at": datetime.fromisoformat(str(value)).isoformat()}
+        except ValueError:
+            pass
+        try:
+            found = parse_occurrence(str(value), clock())
+        except OccurrenceInFuture as future:
+            when = future.when.strftime("%d/%m %H:%M")
+            return reject("claim_occurred_at", "utter_claim_occurred_in_future", when=when)
+        if found is None:
+            return reject("claim_occurred_at")
+        return {"claim_occurred_at": found.when.isoformat()}
+
+    # -- where -----------------------------------------------------------------
+
+    def extract_claim_place(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        latitude, longitude = entity(tracker, "latitude"), entity(tracker, "longitude")
+        if latitude is not None and longitude is not None and not tracker.get_slot("claim_place"):
+            return {"claim_place": f"{float(latitude):.5f}, {float(longitude):.5f}"}
+        if self._activating(tracker):
+            found = place_from_text((tracker.latest_message or {}).get("text") or "")
+            return {"claim_place": found} if found and not tracker.get_slot("claim_place") else {}
+        if self._asked(tracker, "claim_place"):
+            text = answer_text(tracker)
+            return {"claim_place": text} if text else {}
+        return {}
+
+    def validate_claim_place(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        place = str(value).strip()
+        if len(place) < 3:
+            return reject("claim_place")
+        latitude, longitude = entity(tracker, "latitude"), entity(tracker, "longitude")
+        if latitude is not None and longitude is not None:
+            return {"claim_place": place, "claim_latitude": float(latitude), "claim_longitude": float(longitude)}
+        return {"claim_place": place}
+
+    # -- the description ---------------------------------------------------------
+
+    def extract_claim_description(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if self._activating(tracker):
+            text = (tracker.latest_message or {}).get("text") or ""
+            return {"claim_description": text} if describes_the_loss(text) and not tracker.get_slot(
+                "claim_description"
+            ) else {}
+        if self._asked(tracker, "claim_description"):
+            text = answer_text(tracker)
+            return {"claim_description": text} if text else {}
+        return {}
+
+    def validate_claim_description(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
+        text = str(value).strip()
+        return {"claim_description": text} if len(text) >= 8 else reject("claim_description")
+
+    # -- what the line needs -----------------------------------------------------
+
+    def extract_claim_third_party(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._yes_no_answer(tracker, "claim_third_party")
+
+    def validate_claim_third_party(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._yes_no_value("claim_third_party", value)
+
+    def extract_claim_injured(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._yes_no_answer(tracker, "claim_injured")
+
+    def validate_claim_injured(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._yes_no_value("claim_injured", value)
+
+    def extract_claim_third_party_name(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._text_answer(tracker, "claim_third_party_name", include_denials=True)
+
+    def validate_claim_third_party_name(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._short_text("claim_third_party_name", value)
+
+    def extract_claim_third_party_plate(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        plate = entity(tracker, "license_plate")
+        if plate and self._asked(tracker, "claim_third_party_plate"):
+            return {"claim_third_party_plate": str(plate).upper()}
+        return self._text_answer(tracker, "claim_third_party_plate", include_denials=True)
+
+    def validate_claim_third_party_plate(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._short_text("claim_third_party_plate", value)
+
+    def extract_claim_third_party_insurer(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._text_answer(tracker, "claim_third_party_insurer", include_denials=True)
+
+    def validate_claim_third_party_insurer(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._short_text("claim_third_party_insurer", value)
+
+    def extract_claim_police_report(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._text_answer(tracker, "claim_police_report", include_denials=True)
+
+    def validate_claim_police_report(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        result = self._short_text("claim_police_report", value)
+        if result.get("claim_police_report") and (
+            intent_of(tracker) == "deny" or str(value).strip().lower().rstrip(".!") in NO_WORDS
+        ):
+            return {**result, **note("utter_claim_police_report_needed")}
+        return result
+
+    def extract_claim_damaged_items(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._text_answer(tracker, "claim_damaged_items")
+
+    def validate_claim_damaged_items(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        text = str(value).strip()
+        return {"claim_damaged_items": text} if len(text) >= 3 else reject("claim_damaged_items")
+
+    # -- photos, summary and corrections -----------------------------------------
+
+    def extract_claim_photos_done(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if not self._asked(tracker, "claim_photos_done") or entity(tracker, "upload_id") or entity(
+            tracker, "upload_error"
+        ):
+            return {}
+        answer = yes_no(tracker)
+        if isinstance(answer, bool):
+            return {"claim_photos_done": True}
+        return {"claim_photos_done": answer} if answer else {}
+
+    def validate_claim_photos_done(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is True or any(word in str(value).lower() for word in DONE_WORDS):
+            return {"claim_photos_done": True}
+        return reject("claim_photos_done")
+
+    def extract_claim_confirmed(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if not self._asked(tracker, "claim_confirmed"):
+            return {}
+        answer = yes_no(tracker)
+        return {} if answer is None else {"claim_confirmed": answer}
+
+    def validate_claim_confirmed(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if value is True:
+            # Fixed once: every later submission of this draft sends the same key.
+            key = tracker.get_slot("claim_idempotency_key") or str(uuid.uuid4())
+            return {"claim_confirmed": True, "claim_idempotency_key": key}
+        if value is False:
+            # False (not None) keeps the summary answered while the field to fix is asked.
+            return {"claim_confirmed": False, "claim_fixing": True, "claim_field_to_fix": None}
+        return reject("claim_confirmed")
+
+    def extract_claim_field_to_fix(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if not self._asked(tracker, "claim_field_to_fix"):
+            return {}
+        value = entity(tracker, "claim_field") or answer_text(tracker)
+        return {"claim_field_to_fix": value} if value else {}
+
+    def validate_claim_field_to_fix(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
+        if value not in CORRECTABLE_FIELDS:
+            return reject("claim_field_to_fix")
+        cleared = {slot: None for slot in CORRECTABLE_FIELDS[value]}
+        # The field's question comes next, then the summary again.
+        return {**cleared, "claim_field_to_fix": value, "claim_fixing": None, "claim_confirmed": None}
+
+    # -- shared readers ------------------------------------------------------------
+
+    def _yes_no_answer(self, tracker: Tracker, slot: str) -> dict[str, Any]:
+        if not self._asked(tracker, slot):
+            return {}
+        answer = yes_no(tracker)
+        return {} if answer is None else {slot: answer}
+
+    @staticmethod
+    def _yes_no_value(slot: str, value: Any) -> dict[str, Any]:
+        if isinstance(value, bool):
+            return {slot: value}
+        word = str(value).strip().lower().rstrip(".!")
+        if word in YES_WORDS:
+            return {slot: True}
+        if word in NO_WORDS:
+            return {slot: False}
+        return reject(slot)
+
+    def _text_answer(self, tracker: Tracker, slot: str, include_denials: bool = False) -> dict[str, Any]:
+        if not self._asked(tracker, slot):
+            return {}
+        text = answer_text(tracker, allow_denial=include_denials)
+        return {slot: text} if text else {}
+
+    @staticmethod
+    def _short_text(slot: str, value: Any) -> dict[str, Any]:
+        text = str(value).strip()
+        return {slot: text} if 1 <= len(text) <= 200 else reject(slot)
+
+
+def policy_button_title(domain: DomainDict, policy: Policy) -> str:
+    """A policy as its button shows it: the vehicle and plate, or the insured address, and the number."""
+    vehicle = policy.insured_item.get("vehicle") or {}
+    if vehicle:
+        name = " ".join(str(vehicle[key]) for key in ("make", "model") if vehicle.get(key))
+        return template(
+            domain, "utter_claim_policy_button_vehicle", vehicle=name, plate=vehicle.get("plate"),
+            policy_number=policy.number,
+        )
+    return template(
+        domain, "utter_claim_policy_button_property", address=policy.insured_item.get("address") or policy.coverage,
+        policy_number=policy.number,
+    )
+
+
+class ActionAskClaimPolicy(Action):
+    """Asks which policy: buttons of the policies in force, grouped by client when there are several."""
+
+    def name(self) -> str:
+        return "action_ask_claim_policy"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        try:
+            policies = claimable(api().list_policies(sender(tracker), status="in_force"))
+        except ApiError as error:
+            dispatcher.utter_message(response=response_for_error(error))
+            return [SlotSet("requested_slot", None)]
+        if not policies:
+            dispatcher.utter_message(response="utter_claim_no_policies")
+            return [SlotSet("requested_slot", None)]
+        clients: dict[int, list[Policy]] = {}
+        for policy in policies:
+            clients.setdefault(policy.client_id, []).append(policy)
+
+        def buttons(group: list[Policy]) -> list[dict[str, str]]:
+            return [
+                {"title": policy_button_title(domain, item), "payload": payload("inform", policy_number=item.number)}
+                for item in group
+            ]
+
+        if len(clients) == 1:
+            dispatcher.utter_message(response="utter_ask_claim_policy", buttons=buttons(policies))
+            return []
+        dispatcher.utter_message(response="utter_ask_claim_policy")
+        for group in clients.values():
+            dispatcher.utter_message(
+                response="utter_claim_policies_of_client", client_name=group[0].client_name, buttons=buttons(group)
+            )
+        return []
+
+
+class ActionAskClaimPhotosDone(Action):
+    """Invites photos the first time; after a photo, only asks whether there are more."""
+
+    def name(self) -> str:
+        return "action_ask_claim_photos_done"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if tracker.get_slot("claim_photos"):
+            dispatcher.utter_message(response="utter_claim_more_photos")
+        else:
+            dispatcher.utter_message(response="utter_claim_photos_intro")
+        return []
+
+
+def summary_details(domain: DomainDict, slots: dict[str, Any]) -> str:
+    """The lines of the summary that the line of business and the kind of loss asked for."""
+    asked = details_needed(slots.get("claim_policy_line"), slots.get("claim_type"), slots)
+    yes, no = template(domain, "utter_claim_summary_yes"), template(domain, "utter_claim_summary_no")
+    lines = []
+    if "claim_third_party" in asked:
+        if slots.get("claim_third_party"):
+            lines.append(template(
+                domain, "utter_claim_summary_third_party", name=slots.get("claim_third_party_name"),
+                plate=slots.get("claim_third_party_plate"), insurer=slots.get("claim_third_party_insurer"),
+            ))
+        else:
+            lines.append(template(domain, "utter_claim_summary_no_third_party"))
+    if "claim_injured" in asked:
+        lines.append(template(domain, "utter_claim_summary_injured", injured=yes if slots.get("claim_injured") else no))
+    if "claim_police_report" in asked:
+        report = slots.get("claim_police_report")
+        lines.append(template(domain, "utter_claim_summary_police_report", police_report=report))
+    if "claim_damaged_items" in asked:
+        damaged = slots.get("claim_damaged_items")
+        lines.append(template(domain, "utter_claim_summary_damaged_items", damaged_items=damaged))
+    return "".join(lines)
+
+
+class ActionAskClaimConfirmed(Action):
+    """Shows the summary of the draft with Confirmar / Corregir un dato / Cancelar."""
+
+    def name(self) -> str:
+        return "action_ask_claim_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        slots = tracker.slots
+        when = datetime.fromisoformat(slots["claim_occurred_at"]).astimezone(ARGENTINA)
+        dispatcher.utter_message(
+            response="utter_claim_summary",
+            policy=slots.get("claim_policy"),
+            claim_type=claim_type_label(domain, slots.get("claim_type")),
+            when=when.strftime("%d/%m/%Y %H:%M"),
+            place=slots.get("claim_place"),
+            description=slots.get("claim_description"),
+            details=summary_details(domain, slots),
+            photos=len(slots.get("claim_photos") or []),
+        )
+        return []
+
+
+def reset_draft() -> list[EventType]:
+    """Forget the draft (after the claim exists, or when the user leaves it)."""
+    return [SlotSet(slot, None) for slot in DRAFT_SLOTS]
+
+
+class ActionSubmitClaim(Action):
+    """Creates the claim from the confirmed draft; keeps the draft when the API is down."""
+
+    def name(self) -> str:
+        return "action_submit_claim"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        slots = tracker.slots
+        key = slots.get("claim_idempotency_key")
+        if not (slots.get("claim_confirmed") and key):
+            return []  # the form ended without a confirmed summary (no policies, user left): nothing to send
+        identity = sender(tracker)
+        try:
+            claim = api().create_claim(identity, draft_from_slots(slots), key)
+        except BackendUnavailable:
+            dispatcher.utter_message(response="utter_claim_kept")
+            return []
+        except Conflict as error:
+            if error.code != "policy_not_in_force":
+                dispatcher.utter_message(response=response_for_error(error))
+                return []
+            self._policy_gone(dispatcher, identity, slots.get("claim_policy"))
+            return reset_draft()
+        except InvalidRequest:
+            dispatcher.utter_message(response="utter_claim_not_accepted")
+            return reset_draft()
+        except ApiError as error:
+            dispatcher.utter_message(response=response_for_error(error))
+            return []
+        dispatcher.utter_message(
+            response="utter_claim_created",
+            claim_number=claim.number,
+            insurer_name=claim.insurer.name,
+            claims_phone=claim.insurer.claims_phone,
+        )
+        if claim.reported_late:
+            dispatcher.utter_message(response="utter_claim_reported_late")
+        self._send_receipt(dispatcher, identity, claim.number)
+        return reset_draft() + [SlotSet("form_failures", None)]
+
+    @staticmethod
+    def _policy_gone(dispatcher: CollectingDispatcher, identity: str, number: Optional[str]) -> None:
+        try:
+            policy = api().get_policy(identity, number)
+            insurer_name, claims_phone = policy.insurer.name, policy.insurer.claims_phone
+        except ApiError:
+            insurer_name, claims_phone = "", ""
+        dispatcher.utter_message(
+            response="utter_claim_policy_not_in_force",
+            policy_number=number,
+            insurer_name=insurer_name,
+            claims_phone=claims_phone,
+        )
+
+    @staticmethod
+    def _send_receipt(dispatcher: CollectingDispatcher, identity: str, claim_number: str) -> None:
+        """The receipt as a document message (the API also e-mailed it, so a failure here loses nothing)."""
+        try:
+            link = api().document_link(identity, "claim_receipt", claim_number)
+        except ApiError:
+            return
+        dispatcher.utter_message(
+            response="utter_claim_receipt",
+            json_message={
+                "document": {"token": link.token, "filename": link.filename, "content_type": link.content_type}
+            },
+        )
