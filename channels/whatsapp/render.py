@@ -40,7 +40,9 @@ def twiml(messages: list[OutgoingMessage]) -> str:
     """A TwiML document answering with these messages (empty: answer nothing now)."""
     response = MessagingResponse()
     for outgoing in messages:
-        message = response.message(outgoing.body) if outgoing.body else response.message()
+        message = response.message()
+        if outgoing.body:
+            message.body(outgoing.body)
         if outgoing.media_url:
             message.media(outgoing.media_url)
     return str(response)

@@ -136,3 +136,21 @@ def test_polling_mode_answers_without_a_webhook(stack, fake_telegram, tmp_path):
             process.wait(timeout=15)
     assert calls, (tmp_path / "polling.log").read_text()
     assert fake_telegram.calls_to("deleteWebhook")
+
+
+def test_certificate_arrives_as_a_file(gateway, fake_telegram, stack):
+    from tests.channels.conversation import sign_in
+
+    chat_id = unique_chat_id()
+
+    def send(text: str) -> list[str]:
+        before = len(fake_telegram.texts_to(chat_id))
+        assert gateway.telegram(gateway.text_update(chat_id, text)).status_code == 200
+        return fake_telegram.texts_to(chat_id)[before:]
+
+    sign_in(send, stack.outbox_dir, "laura.gomez@example.com")
+    send("mandame el certificado de cobertura del auto AU-1048576")
+    documents = fake_telegram.calls_to("sendDocument", chat_id)
+    assert documents, "\n".join(fake_telegram.texts_to(chat_id))
+    filename, content = next(iter(documents[-1].files.values()))
+    assert content.startswith(b"%PDF") and filename.endswith(".pdf")

@@ -79,8 +79,14 @@ def test_rate_limit_answers_kindly_once(gateway_without_rasa):
     sender = unique_whatsapp()
     bodies = []
     for _ in range(22):
-        bodies.append([m["body"] for m in twiml_messages(gateway_without_rasa.whatsapp(
-            gateway_without_rasa.whatsapp_form(sender, "hola")).text)])
+        bodies.append(
+            [
+                m["body"]
+                for m in twiml_messages(
+                    gateway_without_rasa.whatsapp(gateway_without_rasa.whatsapp_form(sender, "hola")).text
+                )
+            ]
+        )
     assert bodies[19] == [copy.APOLOGY]
     assert bodies[20] == [copy.RATE_LIMITED]
     assert bodies[21] == []
@@ -96,3 +102,47 @@ def test_photo_from_an_unverified_number_is_fetched_with_credentials(gateway, fa
     assert response.status_code == 200
     assert "photo-1" in fake_twilio.media_fetches
     assert twiml_messages(response.text)
+
+
+def test_photo_sent_during_a_claim_report_is_attached_to_the_claim(gateway, fake_twilio, stack):
+    from api_client import MiAvalClient
+    from tests.channels.conversation import report_claim, sign_in
+
+    sender = unique_whatsapp()
+    fake_twilio.media["crash-photo"] = ("image/jpeg", b"\xff\xd8\xff\xe0" + b"2" * 4000)
+
+    def post(form: dict) -> list[str]:
+        response = gateway.whatsapp(form)
+        assert response.status_code == 200
+        return [message["body"] for message in twiml_messages(response.text)]
+
+    def send(text: str) -> list[str]:
+        form = gateway.whatsapp_form(sender, text)
+        replies = post(form)
+        if text == "Confirmar":
+            # Twilio retries the confirmation: nothing is answered or created twice.
+            assert post(form) == []
+        return replies
+
+    def send_photo() -> list[str]:
+        return post(
+            gateway.whatsapp_form(
+                sender,
+                "",
+                NumMedia="1",
+                MediaUrl0=fake_twilio.url + "/media/crash-photo",
+                MediaContentType0="image/jpeg",
+            )
+        )
+
+    def send_place() -> list[str]:
+        return post(gateway.whatsapp_form(sender, "", Latitude="-34.6037", Longitude="-58.3816"))
+
+    sign_in(send, stack.outbox_dir, "laura.gomez@example.com")
+    number = report_claim(send, send_photo, send_place)
+    claim = MiAvalClient(stack.api_url, stack.api_token).get_claim(sender, number)
+    assert len(claim.attachments) == 1
+    mine = [
+        c for c in MiAvalClient(stack.api_url, stack.api_token).list_claims(sender) if c.policy_number == "AU-1048576"
+    ]
+    assert [c.number for c in mine] == [number]
