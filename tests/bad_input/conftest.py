@@ -1,0 +1,57 @@
+"""Bad input against the real gateway (in front of the session `stack`) and against its own Mi Aval API.
+
+The gateway and the fake Telegram/Twilio servers are the channel tests' own
+fixtures (imported, so there is one way to start them); `tracker_turns` reads
+Rasa's tracker store to prove a message reached the assistant exactly once or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from launcher.services import ServiceProcess, prepare_database, start_api
+from tests.channels.conftest import fake_telegram, fake_twilio, gateway  # noqa: F401 - fixtures used here too
+
+
+def tracker_turns(tracker_db: Path, sender: str) -> list[str]:
+    """The texts of the user messages Rasa stored for a sender, in order."""
+    with sqlite3.connect(f"file:{tracker_db}?mode=ro", uri=True, timeout=10) as connection:
+        rows = connection.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
+        ).fetchall()
+    return [json.loads(data).get("text") or "" for (data,) in rows]
+
+
+@dataclass
+class OwnApi:
+    url: str
+    token: str
+    outbox_dir: Path
+    process: ServiceProcess
+
+    def headers(self, identity: str | None = None, **extra: str) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {self.token}", **extra}
+        if identity:
+            headers["X-Chat-Identity"] = identity
+        return headers
+
+
+@pytest.fixture(scope="module")
+def own_api(tmp_path_factory) -> OwnApi:
+    """An API on its own demo database: these tests sign in and upload without disturbing other suites."""
+    base = tmp_path_factory.mktemp("bad-input-api")
+    database_url = f"sqlite:///{base / 'miaval.db'}"
+    token = secrets.token_urlsafe(24)
+    prepare_database(database_url)
+    process = start_api(
+        database_url, token, base / "outbox", log_dir=base / "log",
+        extra_env={"VERIFICATION_RESEND_INTERVAL_SECONDS": "0", "VERIFICATION_SENDS_PER_HOUR": "1000"},
+    )  # fmt: skip
+    yield OwnApi(process.url, token, base / "outbox", process)
+    process.stop()
