@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from rasa_sdk.utils import call_potential_coroutine
@@ -89,4 +89,43 @@ class GuidedFormValidationAction(FormValidationAction):
         events: list[EventType] = [SlotSet(slot, value) for slot, value in results.items()]
         if failures != (tracker.get_slot(FAILURES_SLOT) or {}):
             events.append(SlotSet(FAILURES_SLOT, failures or None))
+        return events
+
+
+class ActionExplainRequestedSlot(Action):
+    """Inside a form, an answer nobody understood: explain what the requested slot expects.
+
+    Counts as a failure of that slot, like a rejected value, so that the
+    second one in a row also offers to go on or leave.
+    """
+
+    def name(self) -> str:
+        return "action_explain_requested_slot"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        slot = tracker.get_slot("requested_slot")
+        if not slot:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        dispatcher.utter_message(response=f"utter_explain_{slot}")
+        failures: dict[str, int] = dict(tracker.get_slot(FAILURES_SLOT) or {})
+        failures[slot] = failures.get(slot, 0) + 1
+        if failures[slot] >= OFFER_AFTER_FAILURES:
+            dispatcher.utter_message(response=OFFER_RESPONSE)
+        return [SlotSet(FAILURES_SLOT, failures)]
+
+
+class ActionLeaveForm(Action):
+    """The user stops: leave the active form, forget what it gathered and what was pending."""
+
+    def name(self) -> str:
+        return "action_leave_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        form = (tracker.active_loop or {}).get("name")
+        slots = domain.get("forms", {}).get(form, {}).get("required_slots", []) if form else []
+        dispatcher.utter_message(response="utter_form_left")
+        events: list[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)]
+        events += [SlotSet(slot, None) for slot in slots]
+        events += [SlotSet(FAILURES_SLOT, None), SlotSet("pending_request", None)]
         return events
