@@ -63,6 +63,16 @@ class SmtpSink:
         with self.lock:
             return [message for rcpt, message in self.messages if address in rcpt]
 
+    def wait_for_subject(self, address: str, text: str, after: int = 0, timeout: float = 10.0) -> Message:
+        """Wait for a message to ``address`` (after the first ``after`` ones) whose subject holds ``text``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in self.to(address)[after:]:
+                if text in (message["Subject"] or ""):
+                    return message
+            time.sleep(0.02)
+        raise AssertionError(f"no e-mail about {text} arrived")
+
     def wait_for(self, address: str, count: int, timeout: float = 10.0) -> Message:
         """Wait until ``address`` received at least ``count`` messages; return the newest."""
         deadline = time.monotonic() + timeout
