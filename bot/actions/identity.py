@@ -40,7 +40,7 @@ class ActionRequireSignIn(Action):
         return "action_require_sign_in"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        intent = tracker.get_intent_of_latest_message()
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
         try:
             user = api().whoami(sender(tracker))
         except ApiError as error:
