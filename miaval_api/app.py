@@ -8,7 +8,8 @@ import traceback
 from typing import Any, Mapping, Union
 
 from flask import Flask, Response, jsonify, request
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from miaval_api.context import AppContext
@@ -23,16 +24,15 @@ PUBLIC_ENDPOINTS = {"health.healthz", "health.openapi", "static"}
 
 def create_app(config: Union[Settings, Mapping[str, Any], None] = None) -> Flask:
     """Build the API. ``config`` is a Settings, or overrides applied to the settings read from the environment."""
-    if isinstance(config, Settings):
-        settings = config
-    else:
-        settings = Settings.from_env(**dict(config or {}))
+    settings = config if isinstance(config, Settings) else Settings.from_env(**dict(config or {}))
     app = Flask(__name__)
     # Uploads are the largest bodies; JSON endpoints enforce their own 1 MB limit as they read.
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + 64 * 1024
     app.json.sort_keys = False
     app.json.ensure_ascii = False
-    app.extensions["miaval"] = AppContext(settings, Database(settings.database_url, settings.db_pool_size), Mailer(settings))
+    app.extensions["miaval"] = AppContext(
+        settings, Database(settings.database_url, settings.db_pool_size), Mailer(settings)
+    )
 
     from miaval_api.routes import claims, clients, documents, health, identity, policies, reference
 
@@ -106,10 +106,25 @@ def _register_error_handlers(app: Flask) -> None:
         body.code, body.status = "conflict", 409
         return _error_response(body)
 
-    @app.errorhandler(OperationalError)
-    def _database_down(error: OperationalError) -> Response:
-        log.error("database unavailable: %s", type(error.orig).__name__ if error.orig else "unknown")
+    @app.errorhandler(DataError)
+    def _bad_data(error: DataError) -> Response:
+        log.warning("data refused by the database on %s %s", request.method, request.url_rule)
+        body = ApiError("A value does not fit what the database accepts.")
+        body.code, body.status = "invalid_request", 422
+        return _error_response(body)
+
+    @app.errorhandler(DBAPIError)
+    def _database_down(error: DBAPIError) -> Response:
+        # Connection lost, server restarting, pool exhausted...: the caller may retry.
+        log.error("database unavailable: %s", type(error.orig).__name__ if error.orig else type(error).__name__)
         body = ApiError("The database is not answering.")
+        body.code, body.status = "database_unavailable", 503
+        return _error_response(body)
+
+    @app.errorhandler(PoolTimeout)
+    def _pool_exhausted(error: PoolTimeout) -> Response:
+        log.error("database pool exhausted")
+        body = ApiError("The database is busy; retry.")
         body.code, body.status = "database_unavailable", 503
         return _error_response(body)
 
@@ -122,5 +137,3 @@ def _register_error_handlers(app: Flask) -> None:
         body = ApiError("Internal error.")
         body.code, body.status = "internal_error", 500
         return _error_response(body)
-
-

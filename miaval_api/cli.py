@@ -45,9 +45,22 @@ def load_demo(settings: Settings, path: Path, if_empty: bool) -> int:
 def serve(bind: str, workers: int, threads: int) -> None:
     """Run gunicorn with the API (replaces this process)."""
     args = [
-        sys.executable, "-m", "gunicorn", "miaval_api.wsgi:app",
-        "--bind", bind, "--workers", str(workers), "--threads", str(threads),
-        "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "10",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "miaval_api.wsgi:app",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
     ]
     os.execv(sys.executable, args)
 

@@ -18,9 +18,8 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
         return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size, future=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(
-        url, pool_pre_ping=True, connect_args={"check_same_thread": False, "timeout": 30}, future=True
-    )
+    # A SQLite file cannot go away under us: no ping before each checkout.
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, future=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

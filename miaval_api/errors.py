@@ -42,9 +42,7 @@ NoPendingVerification = _error(
     "NoPendingVerification", 404, "no_pending_verification", "There is no pending verification for this identity."
 )
 InvalidDocument = _error("InvalidDocument", 422, "invalid_document", "That is not a valid DNI, CUIL or CUIT.")
-LinkFailed = _error(
-    "LinkFailed", 400, "link_failed", "No client matches that document and policy in force."
-)
+LinkFailed = _error("LinkFailed", 400, "link_failed", "No client matches that document and policy in force.")
 AlreadyLinked = _error("AlreadyLinked", 409, "already_linked", "That client is already linked to this account.")
 LinkAttemptsExceeded = _error(
     "LinkAttemptsExceeded", 429, "link_attempts_exceeded", "Too many failed linking attempts; try again later."

@@ -17,7 +17,7 @@ def database_url(raw: str) -> str:
     """Normalise DATABASE_URL: PostgreSQL goes through psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if raw.startswith(prefix):
-            return "postgresql+psycopg://" + raw[len(prefix):]
+            return "postgresql+psycopg://" + raw[len(prefix) :]
     return raw
 
 
@@ -52,7 +52,7 @@ class Settings:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> "Settings":
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Settings:
         """Read the environment (``os.environ`` by default), then apply ``overrides``."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}

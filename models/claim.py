@@ -52,7 +52,7 @@ class Claim(Base):
     receipt_sha256: Mapped[Optional[str]] = mapped_column(String(64))
 
     policy: Mapped[Policy] = relationship(lazy="raise")
-    attachments: Mapped[list["ClaimAttachment"]] = relationship(
+    attachments: Mapped[list[ClaimAttachment]] = relationship(
         lazy="raise", order_by="ClaimAttachment.id", back_populates="claim"
     )
 

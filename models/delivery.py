@@ -31,7 +31,9 @@ def mark_delivery_seen(session: Session, channel: str, delivery_id: str) -> bool
     """
     try:
         with session.begin_nested():
-            session.execute(insert(ProcessedDelivery).values(channel=channel, delivery_id=delivery_id, seen_at=utcnow()))
+            session.execute(
+                insert(ProcessedDelivery).values(channel=channel, delivery_id=delivery_id, seen_at=utcnow())
+            )
     except IntegrityError:
         return False
     return True

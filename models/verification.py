@@ -33,5 +33,3 @@ class CodeSend(Base):
     sender_id: Mapped[str] = mapped_column(String(200), index=True)
     email_hmac: Mapped[str] = mapped_column(String(64), index=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-

@@ -65,5 +65,3 @@ def pdf_response(document: documents.Document) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
-
-

@@ -25,5 +25,7 @@ def create_handoff() -> tuple[dict, int]:
     app = ctx()
     body = json_body("HandoffRequest")
     with app.db.session(write=True) as session:
-        request = handoffs.create(session, app.settings, body["chat_identity"], body["reason"], body.get("context") or {})
+        request = handoffs.create(
+            session, app.settings, body["chat_identity"], body["reason"], body.get("context") or {}
+        )
         return {"handoff": {"id": request.id, "expected_contact": request.expected_contact}}, 201

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 from models import AuditEntry, utcnow
 
 
-def record(session: Session, action: str, user_id: Optional[int], client_id: Optional[int] = None, **detail: Any) -> None:
+def record(
+    session: Session, action: str, user_id: Optional[int], client_id: Optional[int] = None, **detail: Any
+) -> None:
     """Add one audit entry to the caller's transaction."""
     session.add(AuditEntry(at=utcnow(), action=action, user_id=user_id, client_id=client_id, detail=detail))

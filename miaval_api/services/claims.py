@@ -34,8 +34,16 @@ from models.claim import claim_number
 
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may run a little ahead
 FIELDS = (
-    "type", "place", "latitude", "longitude", "description", "third_party_involved", "third_party",
-    "injured_people", "police_report", "damaged_items",
+    "type",
+    "place",
+    "latitude",
+    "longitude",
+    "description",
+    "third_party_involved",
+    "third_party",
+    "injured_people",
+    "police_report",
+    "damaged_items",
 )
 
 
@@ -87,8 +95,13 @@ def _replay(claim: Claim | None, fingerprint: str) -> Created | None:
 
 def content_sha256(claim: Claim, policy: Policy) -> str:
     """SHA-256 of what was reported (shown in the receipt)."""
-    content = {"number": claim.number, "policy_number": policy.number, "client": policy.client.name,
-               "occurred_at": claim.occurred_at.isoformat(), "created_at": claim.created_at.isoformat()}
+    content = {
+        "number": claim.number,
+        "policy_number": policy.number,
+        "client": policy.client.name,
+        "occurred_at": claim.occurred_at.isoformat(),
+        "created_at": claim.created_at.isoformat(),
+    }
     content.update({name: getattr(claim, name) for name in FIELDS})
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 

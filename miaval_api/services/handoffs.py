@@ -23,7 +23,9 @@ def expected_contact(local: datetime) -> str:
     return "next_business_day"
 
 
-def create(session: Session, settings: Settings, sender_id: str, reason: str, context: dict[str, Any]) -> HandoffRequest:
+def create(
+    session: Session, settings: Settings, sender_id: str, reason: str, context: dict[str, Any]
+) -> HandoffRequest:
     """Record a request for a person; the identity need not be verified."""
     accounts.check_sender_id(sender_id)
     user = accounts.find_user(session, sender_id)

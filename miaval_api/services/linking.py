@@ -56,7 +56,9 @@ def _check_lockout(session: Session, settings: Settings, user_id: int) -> None:
         raise LinkAttemptsExceeded(retry_after=max(retry_after, 1))
 
 
-def link(session: Session, settings: Settings, user: User, document: str, policy_number: str) -> tuple[ClientProfile, str]:
+def link(
+    session: Session, settings: Settings, user: User, document: str, policy_number: str
+) -> tuple[ClientProfile, str]:
     """Link the client holding ``document`` and the in-force policy ``policy_number``.
 
     A failed attempt is committed before LinkFailed is raised: it must count even

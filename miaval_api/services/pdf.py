@@ -37,7 +37,9 @@ def latin1(text: str) -> str:
             out.append(char)
         except UnicodeEncodeError:
             plain = unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode("latin-1")
-            out.append(plain or {"\u2014": "-", "\u2013": "-", "\u201c": '"', "\u201d": '"', "\u2019": "'"}.get(char, "?"))
+            out.append(
+                plain or {"\u2014": "-", "\u2013": "-", "\u201c": '"', "\u201d": '"', "\u2019": "'"}.get(char, "?")
+            )
     return "".join(out)
 
 
@@ -84,7 +86,8 @@ def insured_item_text(item: dict[str, Any]) -> str:
     """A one-line description of what a policy insures."""
     vehicle = item.get("vehicle")
     if vehicle:
-        return f"{vehicle.get('make', '')} {vehicle.get('model', '')} {vehicle.get('year', '')}, dominio {vehicle.get('plate', '')}"
+        described = " ".join(str(vehicle.get(key, "")) for key in ("make", "model", "year"))
+        return f"{described}, dominio {vehicle.get('plate', '')}"
     if item.get("address"):
         return str(item["address"])
     return ", ".join(f"{key}: {value}" for key, value in item.items())

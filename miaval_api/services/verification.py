@@ -30,7 +30,9 @@ from miaval_api.services.access import linked_clients
 from miaval_api.settings import Settings
 from models import ClientProfile, CodeSend, OneTimeCode, User, UserClientLink
 
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 
 
 def normalise_email(raw: str) -> str:
@@ -157,9 +159,7 @@ def link_by_email(session: Session, user: User) -> int:
     """Link every client profile whose e-mail is the account's verified e-mail. Returns how many were new."""
     already = select(UserClientLink.client_id).where(UserClientLink.user_id == user.id)
     client_ids = session.scalars(
-        select(ClientProfile.id).where(
-            or_(ClientProfile.email == user.email), ClientProfile.id.not_in(already)
-        )
+        select(ClientProfile.id).where(or_(ClientProfile.email == user.email), ClientProfile.id.not_in(already))
     ).all()
     for client_id in client_ids:
         session.add(UserClientLink(user_id=user.id, client_id=client_id, linked_by="auto", created_at=clock.now()))

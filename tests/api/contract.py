@@ -25,7 +25,7 @@ class Contract:
             self.routes.append((re.compile(pattern), template, operations))
 
     @classmethod
-    def load(cls) -> "Contract":
+    def load(cls) -> Contract:
         return cls(yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")))
 
     def _resolve(self, item: dict[str, Any]) -> dict[str, Any]:
@@ -47,7 +47,9 @@ class Contract:
         assert method in operations, f"{request.method} {template} is not in the contract"
         status = str(response.status_code)
         documented = operations[method]["responses"]
-        assert status in documented, f"{request.method} {template} answered {status}, not documented: {response.text[:300]}"
+        assert status in documented, (
+            f"{request.method} {template} answered {status}, not documented: {response.text[:300]}"
+        )
         answer = self._resolve(documented[status])
         content = answer.get("content")
         if not content:

@@ -41,7 +41,7 @@ def free_port() -> int:
 
 
 class _Handler:
-    def __init__(self, sink: "SmtpSink"):
+    def __init__(self, sink: SmtpSink):
         self.sink = sink
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -123,14 +123,28 @@ class ApiServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(env["OUTBOX_DIR"]).parent / f"api-{self.port}.log"
-        self.log = open(self.log_path, "wb")
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 - open for the life of the process
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "miaval_api.wsgi:app", "--bind", f"127.0.0.1:{self.port}",
-                "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
-                "--graceful-timeout", "2",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "miaval_api.wsgi:app",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--worker-class",
+                "gthread",
+                "--graceful-timeout",
+                "2",
             ],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -193,15 +207,16 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 class Api:
     """Talks to the API like the real client does, checking every answer against the contract."""
 
-    def __init__(self, server: "Backend", contract: Contract):
+    def __init__(self, server: Backend, contract: Contract):
         self.server = server
         self.url = server.url
         self.contract = contract
         self.http = requests.Session()
         self.http.headers["Authorization"] = f"Bearer {TOKEN}"
 
-    def call(self, method: str, path: str, identity: Optional[str] = None, check: bool = True,
-             **kwargs: Any) -> requests.Response:
+    def call(
+        self, method: str, path: str, identity: Optional[str] = None, check: bool = True, **kwargs: Any
+    ) -> requests.Response:
         headers = dict(kwargs.pop("headers", {}) or {})
         if identity is not None:
             headers["X-Chat-Identity"] = identity
@@ -273,7 +288,9 @@ def contract() -> Contract:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def backend(request: pytest.FixtureRequest, smtp: SmtpSink, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+def backend(
+    request: pytest.FixtureRequest, smtp: SmtpSink, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Backend]:
     """The API served by gunicorn over a migrated database holding the demo portfolio."""
     workdir = tmp_path_factory.mktemp(f"api-{request.param}")
     pg_name = None

@@ -17,15 +17,26 @@ def test_deleting_an_account_keeps_client_data(api):
     assert api.get("/v1/me", sender).json()["error"]["code"] == "not_verified"
     # Ana and her claim are still there for whoever links her next.
     other = api.new_user()
-    assert api.post("/v1/me/clients", other, json={"document_number": "38765432", "policy_number": "0099-112233"}).status_code == 201
+    assert (
+        api.post(
+            "/v1/me/clients", other, json={"document_number": "38765432", "policy_number": "0099-112233"}
+        ).status_code
+        == 201
+    )
     numbers = [c["number"] for c in api.get("/v1/me/claims", other).json()["claims"]]
     assert claim.json()["claim"]["number"] in numbers
 
 
 def test_handoff_for_verified_and_unverified(api, laura):
     for sender in (laura, "whatsapp:+5491100000000"):
-        answer = api.post("/v1/handoffs", json={"chat_identity": sender, "reason": "quiere hablar con un asesor",
-                                                "context": {"last_intent": "human_handoff"}})
+        answer = api.post(
+            "/v1/handoffs",
+            json={
+                "chat_identity": sender,
+                "reason": "quiere hablar con un asesor",
+                "context": {"last_intent": "human_handoff"},
+            },
+        )
         assert answer.status_code == 201
         assert answer.json()["handoff"]["expected_contact"] in ("within_2_hours", "today", "next_business_day")
 

@@ -105,8 +105,14 @@ def test_bad_query_and_headers(api, laura):
 
 def test_claim_with_wrong_field_types_leaves_nothing(api, laura):
     before = state(api, laura)
-    for field, value in [("type", "meteor"), ("occurred_at", 5), ("third_party", "Juan"), ("latitude", 500),
-                         ("upload_ids", "abc"), ("injured_people", "no")]:
+    for field, value in [
+        ("type", "meteor"),
+        ("occurred_at", 5),
+        ("third_party", "Juan"),
+        ("latitude", 500),
+        ("upload_ids", "abc"),
+        ("injured_people", "no"),
+    ]:
         answer = api.post("/v1/me/claims", laura, json=draft(**{field: value}), headers=key())
         error = assert_error(answer, 422)
         assert field in error["message"], error
@@ -115,4 +121,6 @@ def test_claim_with_wrong_field_types_leaves_nothing(api, laura):
 
 def test_uploads_bad_input(api, laura):
     assert_error(api.post("/v1/me/uploads", laura, data=b"", headers={"Content-Type": "image/png"}), 415)
-    assert_error(api.post("/v1/me/uploads", "web:unknown", data=b"%PDF-1.4", headers={"Content-Type": "application/pdf"}), 401)
+    assert_error(
+        api.post("/v1/me/uploads", "web:unknown", data=b"%PDF-1.4", headers={"Content-Type": "application/pdf"}), 401
+    )

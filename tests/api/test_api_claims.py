@@ -106,15 +106,26 @@ def test_receipt_is_emailed_as_pdf_with_timestamp_and_hash(api, backend, laura):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdfs[0].get_payload(decode=True))).pages)
     flat = re.sub(r"\s", "", text)
     assert claim["number"] in text and "AU-1048576" in text and "Recibida" in text
-    assert re.fullmatch(r"[0-9a-f]{64}", claim["receipt_sha256"]) and claim["receipt_sha256"] in flat, flat[flat.find("Recibida"):][:200]
+    assert re.fullmatch(r"[0-9a-f]{64}", claim["receipt_sha256"]) and claim["receipt_sha256"] in flat, flat[
+        flat.find("Recibida") :
+    ][:200]
 
 
 def test_uploads_and_attachments(api, laura):
     kinds = {}
-    for content, expected in ((JPEG, "image/jpeg"), (PNG, "image/png"), (WEBP, "image/webp"), (HEIC, "image/heic"),
-                              (PDF, "application/pdf")):
-        answer = api.post("/v1/me/uploads", laura, data=content,
-                          headers={"Content-Type": "application/octet-stream", "X-Filename": "foto%20choque.bin"})
+    for content, expected in (
+        (JPEG, "image/jpeg"),
+        (PNG, "image/png"),
+        (WEBP, "image/webp"),
+        (HEIC, "image/heic"),
+        (PDF, "application/pdf"),
+    ):
+        answer = api.post(
+            "/v1/me/uploads",
+            laura,
+            data=content,
+            headers={"Content-Type": "application/octet-stream", "X-Filename": "foto%20choque.bin"},
+        )
         assert answer.status_code == 201, answer.text
         upload = answer.json()["upload"]
         assert upload["content_type"] == expected and upload["size"] == len(content)
@@ -122,7 +133,9 @@ def test_uploads_and_attachments(api, laura):
         kinds[expected] = upload["id"]
     text = api.post("/v1/me/uploads", laura, data=b"hola, no soy una foto", headers={"Content-Type": "image/jpeg"})
     assert text.status_code == 415 and text.json()["error"]["code"] == "unsupported_type"
-    huge = api.post("/v1/me/uploads", laura, data=JPEG + b"\x00" * (10 * 1024 * 1024), headers={"Content-Type": "image/jpeg"})
+    huge = api.post(
+        "/v1/me/uploads", laura, data=JPEG + b"\x00" * (10 * 1024 * 1024), headers={"Content-Type": "image/jpeg"}
+    )
     assert huge.status_code == 413 and huge.json()["error"]["code"] == "too_large"
 
     created = api.post(CLAIMS, laura, json=draft(upload_ids=[kinds["image/jpeg"]]), headers=key()).json()["claim"]
@@ -146,7 +159,11 @@ def test_demo_claims_and_status(api, laura):
 
 
 def test_hash_is_of_the_content(api, laura):
-    claim = api.post(CLAIMS, laura, json=draft(description=f"Granizo {uuid.uuid4().hex}"), headers=key()).json()["claim"]
-    other = api.post(CLAIMS, laura, json=draft(description=f"Granizo {uuid.uuid4().hex}"), headers=key()).json()["claim"]
+    claim = api.post(CLAIMS, laura, json=draft(description=f"Granizo {uuid.uuid4().hex}"), headers=key()).json()[
+        "claim"
+    ]
+    other = api.post(CLAIMS, laura, json=draft(description=f"Granizo {uuid.uuid4().hex}"), headers=key()).json()[
+        "claim"
+    ]
     assert claim["receipt_sha256"] != other["receipt_sha256"]
     assert claim["receipt_sha256"] != hashlib.sha256(b"").hexdigest()

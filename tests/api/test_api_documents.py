@@ -56,8 +56,10 @@ def test_document_links_expire(backend, contract, smtp, laura):
 
     short = backend.variant(DOCUMENT_LINK_TTL_SECONDS="1")
     try:
-        api = Api(type(backend)(backend.name, short.url, backend.database_url, backend.env, smtp, backend.workdir,
-                                short), contract)
+        api = Api(
+            type(backend)(backend.name, short.url, backend.database_url, backend.env, smtp, backend.workdir, short),
+            contract,
+        )
         token = api.post("/v1/me/documents", laura, json={"kind": "certificate", "ref": "HOG-778899"}).json()["token"]
         import time
 

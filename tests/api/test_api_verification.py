@@ -67,8 +67,9 @@ def test_wrong_code_counts_down_then_too_many_attempts(api, backend):
 def test_expired_code_is_refused(backend, contract, smtp):
     short = backend.variant(VERIFICATION_CODE_TTL_SECONDS="1")
     try:
-        backend_short = type(backend)(backend.name, short.url, backend.database_url, backend.env, smtp,
-                                      backend.workdir, short)
+        backend_short = type(backend)(
+            backend.name, short.url, backend.database_url, backend.env, smtp, backend.workdir, short
+        )
         api = Api(backend_short, contract)
         sender, email = new_sender(), new_email()
         assert start(api, sender, email).json()["expires_in_seconds"] == 1
@@ -134,3 +135,25 @@ def test_signing_out_forgets_the_identity(api):
     assert api.delete(f"/v1/chat-identities/{quote(sender, safe='')}").status_code == 204
     assert api.get("/v1/me", sender).json()["error"]["code"] == "not_verified"
     assert api.delete(f"/v1/chat-identities/{quote(sender, safe='')}").status_code == 204
+
+
+def test_without_smtp_codes_go_to_the_outbox_and_the_log_names_no_one(backend, contract, smtp, tmp_path):
+    outbox = tmp_path / "outbox"
+    server = backend.variant(SMTP_HOST="", OUTBOX_DIR=str(outbox))
+    try:
+        api = Api(
+            type(backend)(backend.name, server.url, backend.database_url, backend.env, smtp, backend.workdir, server),
+            contract,
+        )
+        sender, email = new_sender(), new_email()
+        assert start(api, sender, email).status_code == 202
+        files = list(outbox.glob("*.eml"))
+        assert len(files) == 1
+        import email as email_lib
+
+        code = code_in(email_lib.message_from_bytes(files[0].read_bytes()))
+        assert confirm(api, sender, code).status_code == 200
+        logs = server.logs()
+        assert "outbox" in logs and email not in logs and code not in logs
+    finally:
+        server.stop()
