@@ -10,6 +10,7 @@ from bot.actions.core import ActionGreet, ActionSessionStart
 from bot.actions.forms import ActionExplainRequestedSlot, ActionLeaveForm
 from bot.actions.identity import ActionRequireSignIn, ActionSignInComplete, ValidateSignInForm
 from tests.actions.dialogue_support import (
+    DOMAIN,
     LAURA,
     SOFIA,
     load_tracker,
@@ -44,7 +45,7 @@ def test_first_greeting_shows_the_privacy_notice_once(api_env):
     events, messages = run(ActionGreet(), load_tracker("new_conversation", identity))
     assert responses(messages) == ["utter_greet", "utter_privacy_notice", "utter_menu"]
     assert slots_of(events) == {"privacy_notice_shown": True}
-    notice = DOMAIN_TEXT("utter_privacy_notice")
+    notice = DOMAIN["responses"]["utter_privacy_notice"][0]["text"]
     for words in ("Aval", "25.326", "acceso", "rectificación", "supresión", "AAIP"):
         assert words in notice
 
@@ -67,12 +68,6 @@ def test_the_gate_lets_a_verified_user_through(api_env):
     assert messages == []
     _, messages = run(ActionRequireSignIn(), load_tracker("request", identity, intent="sign_in"))
     assert responses(messages) == ["utter_already_signed_in"]
-
-
-def DOMAIN_TEXT(response: str) -> str:
-    from tests.actions.dialogue_support import DOMAIN
-
-    return DOMAIN["responses"][response][0]["text"]
 
 
 def test_sign_in_form_email_then_wrong_code_then_right_code(api_env):
@@ -125,7 +120,8 @@ def test_sign_in_complete_welcomes_by_name_and_hands_back_the_request(api_env):
     assert after["pending_request"] == "list_policies"
     assert after["email"] is None and after["code"] is None
 
-    events, _ = run(ActionSignInComplete(), load_tracker("request", identity, slots={**slots, "pending_request": "sign_in"}))
+    signed_in_only = load_tracker("request", identity, slots={**slots, "pending_request": "sign_in"})
+    events, _ = run(ActionSignInComplete(), signed_in_only)
     assert slots_of(events)["pending_request"] is None
 
 
