@@ -18,8 +18,6 @@ def expected_contact(local: datetime) -> str:
     """``within_2_hours`` during office hours, ``next_business_day`` outside them."""
     if local.weekday() < 5 and OPENING_HOUR <= local.hour < CLOSING_HOUR - 2:
         return "within_2_hours"
-    if local.weekday() < 5 and local.hour < OPENING_HOUR:
-        return "today"
     return "next_business_day"
 
 

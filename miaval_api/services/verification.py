@@ -137,7 +137,10 @@ def confirm(session: Session, settings: Settings, sender_id: str, raw_code: str)
     if not hmac.compare_digest(expected, given):
         session.commit()
         attempts = session.scalar(select(OneTimeCode.attempts).where(OneTimeCode.id == pending.id)) or 0
-        raise WrongCode(attempts_left=max(settings.code_max_attempts - attempts, 0))
+        attempts_left = max(settings.code_max_attempts - attempts, 0)
+        if attempts_left == 0:  # that was the last try: say so now rather than "0 tries left"
+            raise TooManyAttempts()
+        raise WrongCode(attempts_left=attempts_left)
     session.execute(delete(OneTimeCode).where(OneTimeCode.id == pending.id))
     return _welcome(session, sender_id, pending.email)
 

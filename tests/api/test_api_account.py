@@ -38,7 +38,7 @@ def test_handoff_for_verified_and_unverified(api, laura):
             },
         )
         assert answer.status_code == 201
-        assert answer.json()["handoff"]["expected_contact"] in ("within_2_hours", "today", "next_business_day")
+        assert answer.json()["handoff"]["expected_contact"] in ("within_2_hours", "next_business_day")
 
 
 def test_insurers_have_phones(api):

@@ -53,11 +53,13 @@ def test_wrong_code_counts_down_then_too_many_attempts(api, backend):
     assert start(api, sender, email).status_code == 202
     code = code_in(backend.smtp.wait_for(email, 1))
     lefts = []
-    for _ in range(5):
+    for _ in range(4):
         answer = confirm(api, sender, wrong(code))
         assert answer.status_code == 400 and answer.json()["error"]["code"] == "wrong_code"
         lefts.append(answer.json()["error"]["details"]["attempts_left"])
-    assert lefts == [4, 3, 2, 1, 0]
+    assert lefts == [4, 3, 2, 1]
+    last = confirm(api, sender, wrong(code))  # the fifth wrong try spends the last one
+    assert last.status_code == 429 and last.json()["error"]["code"] == "too_many_attempts"
     # Even the right code is refused once the tries are spent.
     refused = confirm(api, sender, code)
     assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_many_attempts"
