@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping, Optional
 
 
@@ -49,7 +49,6 @@ class Settings:
     mail_from: str = "Mi Aval <no-responder@miaval.example>"
     outbox_dir: str = "var/outbox"
     db_pool_size: int = 10
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Settings:

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from miaval_api.errors import (
@@ -162,7 +162,7 @@ def link_by_email(session: Session, user: User) -> int:
     """Link every client profile whose e-mail is the account's verified e-mail. Returns how many were new."""
     already = select(UserClientLink.client_id).where(UserClientLink.user_id == user.id)
     client_ids = session.scalars(
-        select(ClientProfile.id).where(or_(ClientProfile.email == user.email), ClientProfile.id.not_in(already))
+        select(ClientProfile.id).where(ClientProfile.email == user.email, ClientProfile.id.not_in(already))
     ).all()
     for client_id in client_ids:
         session.add(UserClientLink(user_id=user.id, client_id=client_id, linked_by="auto", created_at=clock.now()))
