@@ -129,7 +129,10 @@ def start_api(
     threads: int = 8,
     extra_env: Optional[dict[str, str]] = None,
 ) -> ServiceProcess:
-    """The Mi Aval API under gunicorn (the schema must already be migrated)."""
+    """The Mi Aval API under gunicorn (the schema must already be migrated).
+
+    No access log: its URL paths hold sender ids (phone numbers) and document tokens.
+    """
     port = port or free_port()
     env = base_env({"DATABASE_URL": database_url, "MIAVAL_API_TOKEN": token, "OUTBOX_DIR": str(outbox_dir)})
     env.update(extra_env or {})
@@ -139,7 +142,6 @@ def start_api(
         "--workers", str(workers),
         "--threads", str(threads),
         "--worker-class", "gthread",
-        "--access-logfile", "-",
         "miaval_api.wsgi:app",
     ]  # fmt: skip
     return _start("api", command, port, env, log_dir, "/healthz", 60)
