@@ -27,6 +27,12 @@ import pytest
 from launcher.services import ServiceProcess, prepare_database, start_actions, start_api, start_rasa
 
 
+# Many tests sign in as the same demo people from different chats; the limits on
+# code resends are tested on their own (tests/api) and relaxed here so that
+# tests do not wait for each other.
+SHARED_API_LIMITS = {"VERIFICATION_RESEND_INTERVAL_SECONDS": "1", "VERIFICATION_SENDS_PER_HOUR": "1000"}
+
+
 @dataclass
 class DemoApi:
     url: str
@@ -89,7 +95,7 @@ def demo_api(tmp_path_factory) -> DemoApi:
     outbox = base / "outbox"
     token = secrets.token_urlsafe(24)
     prepare_database(database_url)
-    process = start_api(database_url, token, outbox, log_dir=base / "log")
+    process = start_api(database_url, token, outbox, log_dir=base / "log", extra_env=SHARED_API_LIMITS)
     yield DemoApi(url=process.url, token=token, database_url=database_url, outbox_dir=outbox, process=process)
     process.stop()
 
