@@ -16,11 +16,13 @@ How to use ``GuidedFormValidationAction``:
 * The base class utters the feedback, counts consecutive failures per slot in
   the ``form_failures`` slot, and from the second failure in a row on also
   utters ``utter_offer_continue_or_leave`` (buttons: go on = ``/affirm``,
-  leave = ``/stop``; the rules of each form answer them).
+  leave = ``/stop``; the rules of each form answer them). Slots that a yes
+  fills (confirmations) never get that offer: "go on" would count as a yes.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,8 +57,19 @@ def note(response: str, counts: bool = False, **args: Any) -> dict[str, Any]:
     return {FEEDBACK_KEY: [Feedback(response, args, counts)]}
 
 
-class GuidedFormValidationAction(FormValidationAction):
+def offers_way_out(domain: DomainDict, slot: str) -> bool:
+    """Whether failing ``slot`` may offer go on (/affirm) or leave: not when an affirm fills it."""
+    mappings = domain.get("slots", {}).get(slot, {}).get("mappings", [])
+    return not any(m.get("type") == "from_intent" and m.get("intent") == "affirm" for m in mappings)
+
+
+class GuidedFormValidationAction(FormValidationAction, ABC):
     """Validates a form's slots, explains rejections and offers a way out after repeated failures."""
+
+    # Abstract so that rasa_sdk's registry (which skips abstract classes) does not register the base itself.
+    @abstractmethod
+    def name(self) -> str:
+        raise NotImplementedError
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -84,7 +97,7 @@ class GuidedFormValidationAction(FormValidationAction):
                 if not feedback:
                     dispatcher.utter_message(response=f"utter_explain_{slot}")
                 failures[slot] = failures.get(slot, 0) + 1
-                if failures[slot] >= OFFER_AFTER_FAILURES:
+                if failures[slot] >= OFFER_AFTER_FAILURES and offers_way_out(domain, slot):
                     dispatcher.utter_message(response=OFFER_RESPONSE)
         events: list[EventType] = [SlotSet(slot, value) for slot, value in results.items()]
         if failures != (tracker.get_slot(FAILURES_SLOT) or {}):
@@ -110,7 +123,7 @@ class ActionExplainRequestedSlot(Action):
         dispatcher.utter_message(response=f"utter_explain_{slot}")
         failures: dict[str, int] = dict(tracker.get_slot(FAILURES_SLOT) or {})
         failures[slot] = failures.get(slot, 0) + 1
-        if failures[slot] >= OFFER_AFTER_FAILURES:
+        if failures[slot] >= OFFER_AFTER_FAILURES and offers_way_out(domain, slot):
             dispatcher.utter_message(response=OFFER_RESPONSE)
         return [SlotSet(FAILURES_SLOT, failures)]
 

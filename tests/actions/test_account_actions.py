@@ -35,3 +35,12 @@ def test_a_person_is_asked_for_without_signing_in_and_says_when(api_env):
     tracker = load_tracker("in_form", new_identity("whatsapp"), intent="human_handoff")
     _, messages = run(ActionHumanHandoff(), tracker)
     assert responses(messages)[0] in ("utter_handoff_within_2_hours", "utter_handoff_next_business_day")
+
+
+def test_a_confirmation_never_offers_go_on_because_a_yes_would_delete(api_env):
+    from bot.actions.forms import ActionExplainRequestedSlot
+
+    slots = {"requested_slot": "confirm_delete", "form_failures": {"confirm_delete": 1}}
+    events, messages = run(ActionExplainRequestedSlot(), load_tracker("in_form", new_identity(), slots=slots))
+    assert responses(messages) == ["utter_explain_confirm_delete"]
+    assert slots_of(events)["form_failures"] == {"confirm_delete": 2}
