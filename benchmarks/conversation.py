@@ -25,22 +25,22 @@ AUTO_POLICY = "AU-1048576"
 CLAIM_NUMBER = re.compile(r"\bSIN-\d+\b")
 MAX_CLAIM_TURNS = 12
 
-OPENING = ("hola", "quiero ingresar a mi cuenta")
-AFTER_SIGN_IN = ("que seguros tengo?", "me chocaron el auto")
+OPENING = (("greeting", "hola"), ("sign_in", "quiero ingresar a mi cuenta"))
+AFTER_SIGN_IN = (("list_policies", "que seguros tengo?"), ("report_claim", "me chocaron el auto"))
 
-# What the claim form asks (accents stripped, lowercase) -> what a customer answers. First match wins.
-FORM_ANSWERS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("confirm", "esta todo bien", "es correcto", "lo envio", "la envio", "mando la denuncia", "todo ok"), "si"),
-    (("poliza", "patente", "que vehiculo", "cual auto", "cual de"), AUTO_POLICY),
-    (("cuando", "fecha", "que dia", "a que hora"), "ayer a las 7 de la tarde"),
-    (("donde", "lugar", "direccion", "ubicacion", "esquina"), "av. rivadavia 5000, caba"),
-    (("herid", "lesion", "lastimad"), "no, nadie herido"),
-    (("tercero", "otro vehiculo", "otro auto", "el otro"), "no se, se fue"),
-    (("foto", "adjunt", "archivo", "imagen"), "no tengo fotos"),
-    (
-        ("que paso", "conta", "describ", "relat", "como fue"),
-        "me chocaron de atras en un semaforo, se rompio el paragolpes",
-    ),
+# What the claim form asks (accents stripped, lowercase) -> the button a customer taps (by the start of its
+# title), else what they type. First match wins: the summary ("¿Está todo bien?") names every field.
+FORM_ANSWERS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("esta todo bien", "confirm"), "confirmar", "si"),
+    (("poliza", "patente", "que vehiculo", "cual auto"), "", AUTO_POLICY),
+    (("cuando", "fecha", "que dia", "a que hora"), "", "ayer a las 7 de la tarde"),
+    (("donde", "direccion", "esquina", "ubicacion"), "", "en av. rivadavia 5000, caba"),
+    (("lastimad", "herid", "lesion"), "no", "no"),
+    (("otro vehiculo", "tercero", "involucrad"), "no", "no"),
+    (("foto", "adjunt", "imagen"), "no tengo", "no tengo fotos"),
+    (("denuncia policial", "comisaria"), "", "no"),
+    (("que se dano",), "", "el paragolpes trasero"),
+    (("que paso", "conta", "describ", "como fue"), "", "me chocaron de atras en un semaforo, se rompio el paragolpes"),
 )
 
 
@@ -50,21 +50,32 @@ def normalized(text: str) -> str:
 
 
 def form_answer(answer: Answer) -> str:
-    """What the customer answers to the form's last question."""
-    last = answer.messages[-1] if answer.messages else None
+    """What the customer answers to the form's last question (a button's payload when one fits)."""
     buttons = [button for message in answer.messages for button in message.buttons]
     for title, payload in buttons:
         if AUTO_POLICY in title or AUTO_POLICY in payload:
             return payload
-    question = normalized(last.text if last else "")
-    for keys, reply in FORM_ANSWERS:
+    question = normalized(answer.messages[-1].text if answer.messages else "")
+    for keys, button, typed in FORM_ANSWERS:
         if any(key in question for key in keys):
-            if reply == "si" and buttons:
-                return next((p for t, p in buttons if normalized(t).startswith(("si", "confirm", "enviar"))), reply)
-            return reply
+            if button:
+                chosen = next((p for t, p in buttons if normalized(t).startswith(button)), None)
+                if chosen:
+                    return chosen
+            return typed
     if buttons:
         return buttons[0][1]
     return "si"
+
+
+def form_step(answer: Answer) -> str:
+    """A name for the claim form's turn being answered (the question's first keyword)."""
+    question = normalized(answer.messages[-1].text if answer.messages else "")
+    for keys, _, _ in FORM_ANSWERS:
+        for key in keys:
+            if key in question:
+                return "claim:" + ("confirm" if key in ("esta todo bien", "confirm") else key.replace(" ", "_"))
+    return "claim:other"
 
 
 class Outbox:
@@ -124,7 +135,7 @@ class Conversation:
     transcript: list[tuple[str, str]] = field(default_factory=list)
     stop_at: float = float("inf")  # monotonic deadline: a conversation sends nothing after it
 
-    async def say(self, text: str, wait_pace: bool = True) -> Optional[Answer]:
+    async def say(self, text: str, wait_pace: bool = True, step: str = "") -> Optional[Answer]:
         if wait_pace:
             await self.pace()
         if time.monotonic() > self.stop_at:
@@ -133,7 +144,7 @@ class Conversation:
         if answer.error:
             self.recorder.error(answer.error)
         else:
-            self.recorder.ok(answer.latency_ms)
+            self.recorder.ok(answer.latency_ms, step)
         self.transcript.append((text, answer.text if not answer.error else f"<{answer.error}> {answer.text}"))
         return answer
 
@@ -150,22 +161,22 @@ class Conversation:
         return completed
 
     async def _play(self) -> bool:
-        for text in OPENING:
-            if await self.say(text) is None:
+        for step, text in OPENING:
+            if await self.say(text, step=step) is None:
                 return False
         await self.pace()
         async with self.outbox.lock:
             self.outbox.new_code(EMAIL)  # forget older e-mails: only the one this message causes is ours
-            answer = await self.say(EMAIL, wait_pace=False)
+            answer = await self.say(EMAIL, wait_pace=False, step="email")
             if answer is None or answer.error:
                 return False
             code = await self.outbox.wait_code(EMAIL)
         if code is None:
             self.recorder.error("no_code_emailed")
             return False
-        answer = await self.say(code)
-        for text in AFTER_SIGN_IN:
-            answer = await self.say(text)
+        answer = await self.say(code, step="code")
+        for step, text in AFTER_SIGN_IN:
+            answer = await self.say(text, step=step)
             if answer is None:
                 return False
         for _ in range(MAX_CLAIM_TURNS):
@@ -175,5 +186,5 @@ class Conversation:
                 return True
             if answer.error:
                 return False
-            answer = await self.say(form_answer(answer))
+            answer = await self.say(form_answer(answer), step=form_step(answer))
         return answer is not None and bool(CLAIM_NUMBER.search(answer.text))

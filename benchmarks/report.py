@@ -19,6 +19,7 @@ class LoadResult:
     path: str  # full-stack | rasa-alone
     summary: Summary
     memory: Window
+    steps: dict[str, tuple[int, float, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -49,6 +50,13 @@ def _mb(value: int) -> str:
     return f"{value / MB:.0f}"
 
 
+_FIRST_STEPS = ("greeting", "sign_in", "email", "code", "list_policies", "report_claim")
+
+
+def _step_order(step: str) -> tuple[int, str]:
+    return (_FIRST_STEPS.index(step), "") if step in _FIRST_STEPS else (len(_FIRST_STEPS), step)
+
+
 def markdown(report: RunReport) -> str:
     lines = [f"# {report.title}", ""]
     lines += [f"- {item}" for item in report.settings]
@@ -74,6 +82,15 @@ def markdown(report: RunReport) -> str:
             f"{r.load} / {r.path}: some messages left later than scheduled (a conversation waits for its "
             f"previous answer); p95 of that lateness {r.summary.send_lag_p95:.0f} ms."
         )
+    stepped = [r for r in report.results if r.steps]
+    if stepped:
+        lines += ["", "## p50 / p95 ms by step of the conversation", ""]
+        steps = sorted({step for r in stepped for step in r.steps}, key=_step_order)
+        lines.append("| load | path | " + " | ".join(steps) + " |")
+        lines.append("|---|---|" + "---:|" * len(steps))
+        for r in stepped:
+            cells = [f"{_ms(r.steps[s][1])} / {_ms(r.steps[s][2])}" if s in r.steps else "-" for s in steps]
+            lines.append(f"| {r.load} | {r.path} | " + " | ".join(cells) + " |")
     lines += ["", "## Peak memory (RSS of each service's process tree, MB)", ""]
     names = ["gateway", "rasa", "actions", "api"]
     lines.append("| load | path | " + " | ".join(names) + " | all together |")

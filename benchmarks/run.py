@@ -79,9 +79,11 @@ async def _measure(
     sampler.open_window()
     recorder: Recorder = await coroutine
     window = sampler.close_window()
-    result = LoadResult(load, description, transport.name, recorder.summary(), window)
+    result = LoadResult(load, description, transport.name, recorder.summary(), window, recorder.step_summary())
     report.results.append(result)
     print(_line(result), flush=True)
+    steps = sorted(result.steps.items(), key=lambda item: -item[1][1])
+    print("  slowest steps (p50/p95 ms): " + ", ".join(f"{k} {v[1]:.0f}/{v[2]:.0f}" for k, v in steps[:6]), flush=True)
     for transcript in recorder.failed_transcripts[:2]:
         print("    a failed conversation ended with:", flush=True)
         for said, answered in transcript:

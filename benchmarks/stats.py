@@ -29,8 +29,21 @@ class Recorder:
     # How late the open loop sent its messages compared to its schedule (the generator's own lag).
     send_lag_ms: list[float] = field(default_factory=list)
 
-    def ok(self, latency_ms: float) -> None:
+    # Latencies per step of the script (greeting, code, claim_confirm...), to see which turns are slow.
+    by_step: dict[str, list[float]] = field(default_factory=dict)
+
+    def ok(self, latency_ms: float, step: str = "") -> None:
         self.latencies_ms.append(latency_ms)
+        if step:
+            self.by_step.setdefault(step, []).append(latency_ms)
+
+    def step_summary(self) -> dict[str, tuple[int, float, float]]:
+        """Per step: count, p50 and p95 in ms."""
+        result = {}
+        for step, values in self.by_step.items():
+            ordered = sorted(values)
+            result[step] = (len(ordered), percentile(ordered, 0.5), percentile(ordered, 0.95))
+        return result
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1

@@ -14,9 +14,13 @@ from typing import Any, Protocol
 import httpx
 
 # What the gateway says when something behind it failed (channels/copy.py) and
-# what the actions say when the API is down (domain.yml utter_backend_down):
+# what the actions say when the API is down (domain.yml utter_backend_down, utter_claim_kept):
 # a 200 carrying either is still an error for the customer.
-APOLOGY_MARKERS = ("tuve un problema y no pude responderte", "no puedo consultar el sistema de aval")
+APOLOGY_MARKERS = (
+    "tuve un problema y no pude responderte",
+    "no puedo consultar el sistema de aval",
+    "el sistema no responde ahora",
+)
 RATE_LIMIT_MARKER = "vas muy rápido"
 
 
