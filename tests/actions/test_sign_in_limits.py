@@ -1,0 +1,84 @@
+"""Sign-in when codes expire or run out of tries, against an API with short limits."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+import pytest
+
+from bot.actions import backend
+from bot.actions.identity import ValidateSignInForm
+from launcher.services import prepare_database, start_api
+from tests.actions.dialogue_support import SOFIA, load_tracker, message, new_identity, responses, run, slots_of
+from tests.conftest import latest_code
+
+CODE_TTL_SECONDS = 2
+
+
+@pytest.fixture(scope="module")
+def strict_api(tmp_path_factory):
+    """An API whose codes last two seconds and allow two tries, with no wait between codes."""
+    base = tmp_path_factory.mktemp("strict-api")
+    database_url = f"sqlite:///{base / 'miaval.db'}"
+    token = secrets.token_urlsafe(24)
+    prepare_database(database_url)
+    limits = {
+        "VERIFICATION_CODE_TTL_SECONDS": str(CODE_TTL_SECONDS),
+        "VERIFICATION_MAX_ATTEMPTS": "2",
+        "VERIFICATION_RESEND_INTERVAL_SECONDS": "0",
+    }
+    process = start_api(database_url, token, base / "outbox", log_dir=base / "log", extra_env=limits)
+    yield process, token, base / "outbox"
+    process.stop()
+
+
+@pytest.fixture()
+def strict_env(strict_api, monkeypatch):
+    process, token, outbox = strict_api
+    monkeypatch.setenv("MIAVAL_API_URL", process.url)
+    monkeypatch.setenv("MIAVAL_API_TOKEN", token)
+    backend.reset_api()
+    yield outbox
+    backend.reset_api()
+
+
+def send_code(identity: str) -> None:
+    events, messages = run(ValidateSignInForm(), load_tracker("in_form", identity, candidates={"email": SOFIA}))
+    assert responses(messages) == ["utter_code_sent"]
+
+
+def try_code(identity: str, code: str):
+    slots = {"requested_slot": "code", "email": SOFIA}
+    tracker = load_tracker("in_form", identity, slots=slots, candidates={"code": code})
+    return run(ValidateSignInForm(), tracker)
+
+
+def test_an_expired_code_offers_a_new_one_which_works(strict_env):
+    identity = new_identity()
+    send_code(identity)
+    old = latest_code(strict_env, SOFIA)
+    time.sleep(CODE_TTL_SECONDS + 1)
+    events, messages = try_code(identity, old)
+    assert responses(messages) == ["utter_code_expired"]
+    assert message(messages, "utter_code_expired")  # its buttons ask for a new code (/sign_in)
+    assert "form_failures" not in slots_of(events)
+
+    events, messages = try_code(identity, "resend")  # the "Mandame otro" button
+    assert responses(messages) == ["utter_code_sent"]
+    assert slots_of(events)["code"] is None
+    events, _ = try_code(identity, latest_code(strict_env, SOFIA))
+    assert slots_of(events)["code"] == "accepted"
+
+
+def test_too_many_wrong_codes_offer_a_new_one(strict_env):
+    identity = new_identity()
+    send_code(identity)
+    right = latest_code(strict_env, SOFIA)
+    wrong = "000000" if right != "000000" else "111111"
+    _, messages = try_code(identity, wrong)
+    assert responses(messages) == ["utter_wrong_code_last_attempt"]
+    _, messages = try_code(identity, wrong)
+    assert responses(messages) == ["utter_code_attempts_exceeded"]
+    _, messages = try_code(identity, right)  # too late: the code is spent
+    assert responses(messages) == ["utter_code_attempts_exceeded"]
