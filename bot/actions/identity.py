@@ -117,7 +117,8 @@ class ValidateSignInForm(GuidedFormValidationAction):
             "verified": True,
             "user_name": result.user.name,
             "new_account": result.new_account,
-            "new_links": [client.name for client in result.linked_clients],
+            # Only what the e-mail linked: profiles linked by hand earlier are not news.
+            "new_links": [client.name for client in result.linked_clients if client.linked_by == "auto"],
         }
 
     def _resend(self, tracker: Tracker) -> dict[str, Any]:

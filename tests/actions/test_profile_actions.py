@@ -123,3 +123,17 @@ def test_unlink_chooses_confirms_and_keeps_the_client(api_env, sofia):
     # The client was not deleted: it can be linked again.
     _, messages = link(sofia, "30709876542", "COM-440021")
     assert responses(messages) == ["utter_profile_linked"]
+
+
+def test_signing_in_again_does_not_call_manual_links_automatic(api_env, sofia):
+    from bot.actions.identity import ValidateSignInForm
+    from tests.conftest import latest_code
+
+    assert MiAvalClient(api_env.url, api_env.token).list_clients(sofia)  # linked by hand above
+    identity = new_identity("whatsapp")
+    run(ValidateSignInForm(), load_tracker("in_form", identity, candidates={"email": SOFIA}))
+    code = latest_code(api_env.outbox_dir, SOFIA)
+    slots = {"requested_slot": "code", "email": SOFIA}
+    events, _ = run(ValidateSignInForm(), load_tracker("in_form", identity, slots=slots, candidates={"code": code}))
+    assert slots_of(events)["code"] == "accepted"
+    assert slots_of(events)["new_links"] == []
