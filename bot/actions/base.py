@@ -8,6 +8,7 @@ shows a stack trace; flows catch only the errors they explain differently.
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -21,9 +22,11 @@ from bot.actions.backend import response_for_error
 logger = logging.getLogger(__name__)
 
 
-class ApiAction(Action):
+class ApiAction(Action, ABC):
     """An action whose work (``act``) calls the API; unexpected API errors become a response."""
 
+    # Abstract so that rasa_sdk's registry (which skips abstract classes) does not register the base itself.
+    @abstractmethod
     def name(self) -> str:  # pragma: no cover - every subclass names itself
         raise NotImplementedError
 
