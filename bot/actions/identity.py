@@ -51,13 +51,13 @@ class ActionRequireSignIn(Action):
             if intent == "sign_in":
                 dispatcher.utter_message(response="utter_already_signed_in")
             return [SlotSet("verified", True), SlotSet("user_name", user.name), SlotSet(PENDING, None)]
-        if intent != "sign_in":
-            dispatcher.utter_message(response="utter_sign_in_first")
         events: list[EventType] = []
         if not tracker.get_slot("privacy_notice_shown"):
             # Before asking for an e-mail, say what is done with it (first time for this chat identity).
             dispatcher.utter_message(response="utter_privacy_notice")
             events.append(SlotSet("privacy_notice_shown", True))
+        if intent != "sign_in":
+            dispatcher.utter_message(response="utter_sign_in_first")
         request = intent if intent in pending_values(domain) else "sign_in"
         return events + [SlotSet("verified", False), SlotSet(PENDING, request)]
 

@@ -56,7 +56,7 @@ def test_first_greeting_shows_the_privacy_notice_once(api_env):
 def test_the_gate_remembers_the_request_of_an_unverified_user(api_env):
     events, messages = run(ActionRequireSignIn(), load_tracker("request", new_identity(), intent="list_policies"))
     assert slots_of(events)["pending_request"] == "list_policies"
-    assert responses(messages) == ["utter_sign_in_first", "utter_privacy_notice"]
+    assert responses(messages) == ["utter_privacy_notice", "utter_sign_in_first"]
     assert slots_of(events)["privacy_notice_shown"] is True
 
     seen = {"privacy_notice_shown": True}
