@@ -16,7 +16,7 @@ from channels.choices import ChoiceMemory
 from channels.privacy import hashed_sender
 from channels.rasa import RasaClient, RasaUnavailable, inform
 from channels.ratelimit import RateLimiter
-from channels.replies import Reply, TextReply, from_rasa, last_buttons
+from channels.replies import Reply, TextReply, from_rasa, turn_buttons
 
 log = logging.getLogger(__name__)
 
@@ -138,5 +138,5 @@ class Assistant:
             # Rasa answers nothing when an action failed: the user must not be left in silence.
             log.error("rasa gave no answer to %s", hashed_sender(sender_id))
             return [TextReply(copy.APOLOGY)]
-        self.choices.offer(sender_id, last_buttons(replies))
+        self.choices.offer(sender_id, turn_buttons(replies))
         return replies

@@ -29,9 +29,9 @@ def _normalize(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", letters).split())
 
 
-def numbered_list(buttons: tuple[Button, ...]) -> str:
-    """``1. Title`` lines, one per button."""
-    return "\n".join(f"{index}. {button.title}" for index, button in enumerate(buttons, start=1))
+def numbered_list(buttons: tuple[Button, ...], start: int = 1) -> str:
+    """``1. Title`` lines, one per button, numbered from ``start``."""
+    return "\n".join(f"{index}. {button.title}" for index, button in enumerate(buttons, start=start))
 
 
 class _Bounded(OrderedDict):

@@ -82,9 +82,7 @@ def from_rasa(messages: list[dict[str, Any]]) -> list[Reply]:
     return replies
 
 
-def last_buttons(replies: list[Reply]) -> tuple[Button, ...]:
-    """The buttons the user is answering next: those of the last reply that offers any."""
-    for reply in reversed(replies):
-        if isinstance(reply, TextReply) and reply.buttons:
-            return reply.buttons
-    return ()
+def turn_buttons(replies: list[Reply]) -> tuple[Button, ...]:
+    """Every button of one turn, in order: a turn may offer options over several messages
+    (one per client profile, say), and channels without buttons number them all as one list."""
+    return tuple(button for reply in replies if isinstance(reply, TextReply) for button in reply.buttons)

@@ -21,13 +21,22 @@ class OutgoingMessage:
 
 
 def to_messages(settings: Settings, replies: list[Reply]) -> list[OutgoingMessage]:
-    """One WhatsApp message per chunk of text, image or document (documents via the gateway's /files)."""
+    """One WhatsApp message per chunk of text, image or document (documents via the gateway's /files).
+
+    Options are numbered across the whole turn, as ``ChoiceMemory`` maps them, and the
+    hint to answer with a number follows the last list only.
+    """
     messages: list[OutgoingMessage] = []
-    for reply in replies:
+    with_buttons = [index for index, reply in enumerate(replies) if isinstance(reply, TextReply) and reply.buttons]
+    next_number = 1
+    for index, reply in enumerate(replies):
         if isinstance(reply, TextReply):
             text = reply.text
             if reply.buttons:
-                text = f"{text}\n\n{numbered_list(reply.buttons)}\n\n{copy.WHATSAPP_BUTTONS_HINT}"
+                text = f"{text}\n\n{numbered_list(reply.buttons, start=next_number)}"
+                next_number += len(reply.buttons)
+                if index == with_buttons[-1]:
+                    text = f"{text}\n\n{copy.WHATSAPP_BUTTONS_HINT}"
             messages.extend(OutgoingMessage(body=chunk) for chunk in split_text(text, WHATSAPP_LIMIT))
         elif isinstance(reply, ImageReply):
             messages.append(OutgoingMessage(body="", media_url=reply.url))

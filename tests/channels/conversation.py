@@ -36,8 +36,10 @@ def sign_in(send: Send, outbox: Path, email: str) -> list[str]:
     raise AssertionError("no code e-mailed:\n" + "\n".join(transcript))
 
 
-# What to answer to each question of the claim form (matched on the question's words).
+# What to answer to each question of the claim form (matched on the question's words,
+# in this order: the summary repeats words of the other questions).
 CLAIM_ANSWERS = [
+    ("revisá la denuncia", "Confirmar"),
     ("sobre qué póliza", "AU-1048576"),
     ("qué pasó?", "Choque"),
     ("cuándo pasó", "ayer a las 15"),
@@ -46,7 +48,6 @@ CLAIM_ANSWERS = [
     ("lastimadas", "No"),
     ("denuncia policial", "no"),
     ("qué se dañó", "el paragolpes trasero"),
-    ("revisá la denuncia", "Confirmar"),
 ]
 CLAIM_NUMBER = re.compile(r"\bSIN-\d{6}\b")
 
@@ -57,7 +58,7 @@ def report_claim(send: Send, send_photo: Callable[[], list[str]], send_place: Ca
     transcript = list(replies)
     photo_sent = False
     for _ in range(25):
-        last = replies[-1].lower() if replies else ""
+        last = "\n".join(replies).lower()  # a question may come over several messages (one per client)
         numbers = [number for text in replies for number in CLAIM_NUMBER.findall(text)]
         if numbers and "revisá la denuncia" not in last:
             return numbers[-1]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from channels import copy
 from channels.choices import CALLBACK_DATA_LIMIT, CallbackKeys, ChoiceMemory
 from channels.ratelimit import RateLimiter
-from channels.replies import Button, DocumentReply, TextReply, from_rasa
+from channels.replies import Button, DocumentReply, TextReply, from_rasa, turn_buttons
 from channels.settings import Settings
 from channels.splitting import TELEGRAM_LIMIT, WHATSAPP_LIMIT, split_text
 from channels.whatsapp.render import to_messages, twiml
@@ -38,6 +39,17 @@ def test_whatsapp_numbers_options_and_keeps_spanish_punctuation():
     assert "/list_policies" not in messages[0].body
     body = ET.fromstring(twiml(messages)).find("Message/Body")
     assert body is not None and body.text.startswith("¡Hola!")
+
+
+def test_options_over_several_messages_are_numbered_as_one_list():
+    laura = TextReply("Pólizas de Laura:", (Button("AU-1048576", "/inform{\"policy_number\":\"AU-1048576\"}"),))
+    martin = TextReply("Pólizas de Martín:", (Button("01-0234567-8", "/inform{\"policy_number\":\"01-0234567-8\"}"),))
+    first, second = to_messages(Settings(), [laura, martin])
+    assert "1. AU-1048576" in first.body and "2. 01-0234567-8" in second.body
+    assert copy.WHATSAPP_BUTTONS_HINT not in first.body and copy.WHATSAPP_BUTTONS_HINT in second.body
+    memory = ChoiceMemory()
+    memory.offer("whatsapp:+5491100000000", turn_buttons([laura, martin]))
+    assert memory.resolve("whatsapp:+5491100000000", "2") == martin.buttons[0].payload
 
 
 def test_documents_go_to_whatsapp_as_gateway_media():
