@@ -112,6 +112,13 @@ def markdown(report: RunReport) -> str:
         row = " | ".join(f"{r.memory.cpu.get(name, 0.0) / wall:.2f}" for name in cpu_names)
         other = max(0.0, r.memory.cpu_machine - ours) / wall
         lines.append(f"| {r.load} | {r.path} | {row} | {other:.2f} | {r.memory.cpu_machine / wall:.2f} |")
+    lines += ["", "## CPU milliseconds per message (what each message costs, whatever else runs)", ""]
+    lines.append("| load | path | " + " | ".join(cpu_names) + " |")
+    lines.append("|---|---|" + "---:|" * len(cpu_names))
+    for r in report.results:
+        count = max(r.summary.messages, 1)
+        row = " | ".join(f"{r.memory.cpu.get(name, 0.0) * 1000 / count:.0f}" for name in cpu_names)
+        lines.append(f"| {r.load} | {r.path} | {row} |")
     if report.verdicts:
         lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
         lines += [f"| {v.target} | {v.measured} | {'yes' if v.ok else '**no**'} |" for v in report.verdicts]

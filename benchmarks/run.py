@@ -51,6 +51,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--gateway-threads", type=int, default=16)
     parser.add_argument("--api-workers", type=int, default=1)
     parser.add_argument("--api-threads", type=int, default=8)
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="SERVICE:NAME=VALUE",
+        help="extra environment for one service (api, actions, rasa, gateway), for experiments; repeatable",
+    )
     parser.add_argument("--report", type=Path, default=None, help="markdown file to write (default reports/bench/)")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, databases) and print it")
     return parser.parse_args(argv)
@@ -82,6 +89,10 @@ async def _measure(
     result = LoadResult(load, description, transport.name, recorder.summary(), window, recorder.step_summary())
     report.results.append(result)
     print(_line(result), flush=True)
+    per_message = ", ".join(
+        f"{name} {used * 1000 / max(result.summary.messages, 1):.0f}" for name, used in result.memory.cpu.items()
+    )
+    print(f"  CPU ms per message: {per_message}", flush=True)
     steps = sorted(result.steps.items(), key=lambda item: -item[1][1])
     print("  slowest steps (p50/p95 ms): " + ", ".join(f"{k} {v[1]:.0f}/{v[2]:.0f}" for k, v in steps[:6]), flush=True)
     for transcript in recorder.failed_transcripts[:2]:
@@ -240,7 +251,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     began = time.monotonic()
     print("Starting the stack on free ports (fresh SQLite demo database, fresh tracker store) ...", flush=True)
-    stack = start_stack(args.gateway_workers, args.gateway_threads, args.api_workers, args.api_threads)
+    extra_env: dict[str, dict[str, str]] = {}
+    for item in args.env:
+        service, _, assignment = item.partition(":")
+        name, _, value = assignment.partition("=")
+        extra_env.setdefault(service, {})[name] = value
+    stack = start_stack(args.gateway_workers, args.gateway_threads, args.api_workers, args.api_threads, extra_env)
     sampler = MemorySampler({name: service.process.pid for name, service in stack.services().items()}).start()
     settings = [
         f"machine: {_machine()}",
@@ -253,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         f"API settings lifted for the benchmark: {API_BENCH_ENV} (many identities sign in as Laura)",
         f"gateway settings lifted for the benchmark: {GATEWAY_BENCH_ENV} (a generator writes faster than a person)",
     ]
+    if extra_env:
+        settings.append(f"extra environment for this run: {extra_env}")
     for line in settings:
         print(line, flush=True)
     report = RunReport(

@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 from launcher.services import ServiceProcess, prepare_database, start_actions, start_api, start_gateway, start_rasa
 
@@ -39,7 +40,11 @@ class BenchStack:
 
 
 def start_stack(
-    gateway_workers: int = 1, gateway_threads: int = 16, api_workers: int = 1, api_threads: int = 8
+    gateway_workers: int = 1,
+    gateway_threads: int = 16,
+    api_workers: int = 1,
+    api_threads: int = 8,
+    extra_env: Optional[dict[str, dict[str, str]]] = None,
 ) -> BenchStack:
     """A fresh SQLite demo database, its outbox, a fresh tracker store, and the four services on free ports."""
     base = Path(tempfile.mkdtemp(prefix="miaval-bench-"))
@@ -48,6 +53,7 @@ def start_stack(
     log_dir = base / "log"
     tracker_db = base / "tracker.db"
     token = secrets.token_urlsafe(24)
+    extra_env = extra_env or {}
     started: list[ServiceProcess] = []
     try:
         prepare_database(database_url)
@@ -58,12 +64,12 @@ def start_stack(
             log_dir=log_dir,
             workers=api_workers,
             threads=api_threads,
-            extra_env=API_BENCH_ENV,
+            extra_env={**API_BENCH_ENV, **extra_env.get("api", {})},
         )
         started.append(api)
-        actions = start_actions(api.url, token, log_dir=log_dir)
+        actions = start_actions(api.url, token, log_dir=log_dir, extra_env=extra_env.get("actions"))
         started.append(actions)
-        rasa = start_rasa(actions.url, tracker_db, log_dir=log_dir)
+        rasa = start_rasa(actions.url, tracker_db, log_dir=log_dir, extra_env=extra_env.get("rasa"))
         started.append(rasa)
         gateway = start_gateway(
             rasa.url,
@@ -71,7 +77,7 @@ def start_stack(
             token,
             database_url,
             log_dir=log_dir,
-            extra_env=GATEWAY_BENCH_ENV,
+            extra_env={**GATEWAY_BENCH_ENV, **extra_env.get("gateway", {})},
             workers=gateway_workers,
             threads=gateway_threads,
         )
