@@ -104,6 +104,11 @@ def test_odd_text_is_stored_verbatim_exactly_once(api, kind):
     text = ODD_TEXTS[kind]
     draft = _draft(text, place=text[:500])
     first = session.post(f"{process.url}/v1/me/claims", json=draft, headers={"Idempotency-Key": key})
+    if "\x00" in text and first.status_code == 422:
+        # PostgreSQL cannot store NUL in text: a clear refusal is acceptable there, and it must leave nothing.
+        assert first.json()["error"]["code"], first.text
+        assert _claim_numbers(process, session) == before
+        return
     assert first.status_code == 201, (first.status_code, first.text[:300])
     claim = first.json()["claim"]
     replay = session.post(f"{process.url}/v1/me/claims", json=draft, headers={"Idempotency-Key": key})
