@@ -157,7 +157,7 @@ class Conversation:
             self.recorder.conversations_cut += 1  # the load's time ran out mid-conversation: not a failure
         else:
             self.recorder.conversations_incomplete += 1
-            self.recorder.failed_transcripts.append(self.transcript[-4:])
+            self.recorder.failed_transcripts.append(self.transcript[-8:])
         return completed
 
     async def _play(self) -> bool:

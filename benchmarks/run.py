@@ -40,8 +40,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--soak", action="store_true", help="10 minutes of steady traffic instead of the three loads")
     parser.add_argument("--sequential", type=int, default=8, help="conversations in the one-at-a-time load")
     parser.add_argument("--rate", type=float, default=10.0, help="messages/s offered in the open loop")
-    parser.add_argument("--interval", type=float, default=10.0, help="seconds between one conversation's messages")
-    parser.add_argument("--open-duration", type=float, default=60.0)
+    # 30 conversations writing every 3 s offer 10 msg/s and finish their ~14-message script within the load,
+    # so the open loop covers whole conversations (sign-in, policies, the claim form), not just their openings.
+    parser.add_argument("--interval", type=float, default=3.0, help="seconds between one conversation's messages")
+    parser.add_argument("--open-duration", type=float, default=75.0)
     parser.add_argument("--concurrency", type=int, default=20, help="conversations in the closed loop")
     parser.add_argument("--closed-duration", type=float, default=60.0)
     parser.add_argument("--soak-duration", type=float, default=600.0)
