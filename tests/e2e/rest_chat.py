@@ -1,0 +1,47 @@
+"""A conversation with the real Rasa server over its REST channel, as a test drives it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import requests
+
+
+@dataclass
+class RestChat:
+    """One sender id talking to Rasa; keeps the last answers and their buttons."""
+
+    rasa_url: str
+    sender: str
+    answers: list[dict] = field(default_factory=list)
+    transcript: list[str] = field(default_factory=list)
+
+    def say(self, text: str) -> list[dict]:
+        response = requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": self.sender, "message": text}, timeout=60
+        )
+        response.raise_for_status()
+        self.answers = response.json()
+        self.transcript.append(f"user: {text}")
+        self.transcript.extend(f"bot: {answer.get('text') or answer.get('custom')}" for answer in self.answers)
+        return self.answers
+
+    @property
+    def text(self) -> str:
+        """Everything the bot said in its last turn, joined."""
+        return "\n".join(answer.get("text", "") for answer in self.answers if answer.get("text"))
+
+    @property
+    def buttons(self) -> list[dict]:
+        return [button for answer in self.answers for button in answer.get("buttons", [])]
+
+    def click(self, title_part: str) -> list[dict]:
+        """Press the first button whose title contains `title_part` (case-insensitive)."""
+        for button in self.buttons:
+            if title_part.lower() in button["title"].lower():
+                return self.say(button["payload"])
+        raise AssertionError(f"no button with {title_part!r} among {[b['title'] for b in self.buttons]}\n{self.log}")
+
+    @property
+    def log(self) -> str:
+        return "\n".join(self.transcript)

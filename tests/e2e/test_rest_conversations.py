@@ -1,0 +1,126 @@
+"""End to end through Rasa's REST channel, with the demo portfolio: the assistant,
+its actions and the Mi Aval API, all real (the `stack` fixture)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+
+import requests
+
+from tests.conftest import latest_code
+from tests.e2e.rest_chat import RestChat
+
+
+def _chat(stack, name: str) -> RestChat:
+    return RestChat(stack.rasa_url, f"web:e2e-{name}-{secrets.token_hex(4)}")
+
+
+def _sign_in(chat: RestChat, outbox, email: str) -> None:
+    """Ask to sign in, give the e-mail, type the code that landed in the outbox."""
+    previous = latest_code(outbox, email)
+    chat.say("hola")
+    chat.say("quiero ingresar a mi cuenta")
+    chat.say(email)
+    assert "código" in chat.text.lower(), chat.log
+    deadline = time.monotonic() + 15
+    code = latest_code(outbox, email)
+    while (code is None or code == previous) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        code = latest_code(outbox, email)
+    assert code and code != previous, f"no new code e-mailed\n{chat.log}"
+    chat.say(code)
+
+
+def _policies(stack, sender: str) -> set[str]:
+    response = requests.get(
+        f"{stack.api_url}/v1/me/policies",
+        headers={"Authorization": f"Bearer {stack.api_token}", "X-Chat-Identity": sender},
+        timeout=10,
+    )
+    return {policy["number"] for policy in response.json().get("policies", [])} if response.ok else set()
+
+
+def test_laura_signs_in_sees_her_policies_and_reports_a_collision(stack):
+    chat = _chat(stack, "laura")
+    _sign_in(chat, stack.outbox_dir, "laura.gomez@example.com")
+    assert "Laura" in chat.text, chat.log
+
+    chat.say("que seguros tengo?")
+    listing = chat.text
+    for number in ("AU-1048576", "HOG-778899", "01-0234567-8", "AU-0524288"):
+        assert number in listing, chat.log
+    expired_line = next(line for line in listing.splitlines() if "AU-0524288" in line)
+    assert "vencida" in expired_line.lower(), chat.log
+    assert "Martín" in listing, chat.log
+    # Grouped by client and insurer, in force first: the expired Palio after the Gol, same insurer.
+    assert listing.index("AU-0524288") > listing.index("AU-1048576"), chat.log
+
+    chat.say("ayer a las 19 me chocaron de atras en Av. Rivadavia 5000 con el gol")
+    answers = {  # most specific question first: the plate question also names "el otro vehículo"
+        "cómo se llama la otra persona": "Juan Pérez",
+        "qué patente": "AB 123 CD",
+        "aseguradora": "Pampa Seguros",
+        "otro vehículo o persona": "Sí",
+        "lastimad": "No",
+        "denuncia policial": "no hice denuncia",
+        "fotos": "No tengo fotos",
+    }
+    for _ in range(10):
+        text = chat.text.lower()
+        if "revisá la denuncia" in text:
+            break
+        reply = next((answer for question, answer in answers.items() if question in text), None)
+        assert reply, f"unexpected question\n{chat.log}"
+        if any(reply.lower() == b["title"].lower() for b in chat.buttons):
+            chat.click(reply)
+        else:
+            chat.say(reply)
+    summary = chat.text
+    assert "AU-1048576" in summary and "Rivadavia 5000" in summary, chat.log
+    chat.click("Confirmar")
+    numbers = re.findall(r"SIN-\d{6}", chat.text)
+    assert numbers, chat.log
+    assert "0800-555-0111" in chat.text, chat.log  # Río de la Plata Seguros' claims phone
+
+    claims = requests.get(
+        f"{stack.api_url}/v1/me/claims/{numbers[0]}",
+        headers={"Authorization": f"Bearer {stack.api_token}", "X-Chat-Identity": chat.sender},
+        timeout=10,
+    ).json()["claim"]
+    assert claims["policy_number"] == "AU-1048576" and claims["type"] == "collision"
+
+
+def test_sofia_links_la_espiga_with_its_cuit_and_a_policy_in_force(stack):
+    chat = _chat(stack, "sofia")
+    _sign_in(chat, stack.outbox_dir, "sofia.martinez@estudiomartinez.example")
+    assert _policies(stack, chat.sender) == set()
+
+    chat.say("quiero agregar un cliente")
+    chat.say("30-70987654-2")
+    chat.say("COM-440021")
+    assert "Espiga" in chat.text, chat.log
+    assert {"COM-440021", "AU-2097152", "AU-2097153"} <= _policies(stack, chat.sender)
+
+    chat.say("que clientes tengo vinculados?")
+    assert "Panadería La Espiga" in chat.text, chat.log
+
+
+def test_carlos_unverified_is_led_to_verify_before_any_policy(stack):
+    chat = _chat(stack, "carlos")
+    chat.say("hola")
+    chat.say("quiero ver mis polizas")
+    assert "LT 5521907" not in chat.text and "VI-300412" not in chat.text, chat.log
+    assert "e-mail" in chat.text.lower(), chat.log
+    previous = latest_code(stack.outbox_dir, "carlos.benitez@example.com")
+    chat.say("carlos.benitez@example.com")
+    code = None
+    for _ in range(75):
+        code = latest_code(stack.outbox_dir, "carlos.benitez@example.com")
+        if code and code != previous:
+            break
+        time.sleep(0.2)
+    chat.say(code)
+    # Once verified the request goes on: his policies, linked by his e-mail.
+    assert "LT 5521907" in chat.text and "VI-300412" in chat.text, chat.log
