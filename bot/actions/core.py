@@ -12,13 +12,16 @@ from rasa_sdk.types import DomainDict
 
 from api_client import ApiError
 from bot.actions.backend import api, sender
+from bot.actions.claim_draft import DRAFT_SLOTS
 
 HANDOFF_MESSAGES = 8  # how many of the last messages travel with a handoff
 CODE_PATTERN = re.compile(r"(?<!\d)\d{3}\s?\d{3}(?!\d)")
 
 
 class ActionSessionStart(Action):
-    """A new session asks the API who the user is; nothing from the last session is trusted."""
+    """A new session asks the API who the user is; nothing from the last session is trusted
+    about the user. A half-reported claim is carried over, so it is never lost: asking to
+    report a claim again resumes it with what was already said."""
 
     def name(self) -> str:
         return "action_session_start"
@@ -33,6 +36,9 @@ class ActionSessionStart(Action):
             SlotSet("verified", user is not None),
             SlotSet("user_name", user.name if user else None),
         ]
+        events.extend(
+            SlotSet(name, tracker.get_slot(name)) for name in DRAFT_SLOTS if tracker.get_slot(name) is not None
+        )
         # A verified identity went through sign-in, where the notice had been shown.
         if user is not None or privacy_notice_was_shown(tracker):
             events.append(SlotSet("privacy_notice_shown", True))

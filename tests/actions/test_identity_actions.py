@@ -40,6 +40,14 @@ def test_session_start_asks_the_api_and_ignores_stale_slots(api_env):
     assert slots_of(events)["privacy_notice_shown"] is True
 
 
+def test_session_start_keeps_a_half_reported_claim(api_env):
+    identity = new_identity()
+    draft = {"claim_policy": "AU-1048576", "claim_type": "collision", "claim_place": "Av. Rivadavia 5000"}
+    events, _ = run(ActionSessionStart(), load_tracker("new_conversation", identity, slots=draft))
+    assert {name: value for name, value in slots_of(events).items() if name in draft} == draft
+    assert "claim_description" not in slots_of(events)  # only what was said travels
+
+
 def test_first_greeting_shows_the_privacy_notice_once(api_env):
     identity = new_identity("telegram")
     events, messages = run(ActionGreet(), load_tracker("new_conversation", identity))
