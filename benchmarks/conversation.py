@@ -78,6 +78,31 @@ def form_step(answer: Answer) -> str:
     return "claim:other"
 
 
+CODE_SUBJECT = re.compile(r"c[oó]digo\D*(\d{6})\b", re.IGNORECASE)
+
+
+def code_in_email(raw: bytes, to_address: str) -> Optional[str]:
+    """The one-time code of a sign-in e-mail to `to_address` (by its subject), None for any other e-mail.
+
+    Claim receipts go to the same address and hold 6-digit runs too ("SIN-000123"): only the code
+    e-mail's subject ("Tu código de Mi Aval: 123456") is trusted.
+    """
+    message = email.message_from_bytes(raw, policy=email_policy.default)
+    if to_address.lower() not in str(message["To"]).lower():
+        return None
+    match = CODE_SUBJECT.search(str(message["Subject"] or ""))
+    return match.group(1) if match else None
+
+
+def latest_code(outbox_dir: Path, to_address: str) -> Optional[str]:
+    """The code of the newest sign-in e-mail to `to_address` in the outbox."""
+    for path in sorted(outbox_dir.glob("*.eml"), key=lambda item: item.stat().st_mtime, reverse=True):
+        code = code_in_email(path.read_bytes(), to_address)
+        if code:
+            return code
+    return None
+
+
 class Outbox:
     """Reads one-time codes from the API's .eml outbox, only from files not seen before."""
 
@@ -97,13 +122,8 @@ class Outbox:
         code = None
         for path in fresh:
             self.seen.add(path.name)
-            message = email.message_from_bytes(path.read_bytes(), policy=email_policy.default)
-            if to_address.lower() not in str(message["To"]).lower():
-                continue
-            body = message.get_body(preferencelist=("plain", "html"))
-            match = re.search(r"\b(\d{6})\b", body.get_content() if body else "")
-            if match:
-                code = match.group(1)
+            found = code_in_email(path.read_bytes(), to_address)
+            code = found or code
         return code
 
     async def wait_code(self, to_address: str, timeout: float = 5.0) -> Optional[str]:

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
+from benchmarks.conversation import latest_code
 from launcher.services import prepare_database, start_api
-from tests.conftest import latest_code
 
 LAURA = "laura.gomez@example.com"
 AUTO_POLICY = "AU-1048576"

@@ -14,9 +14,8 @@ from typing import Optional
 
 import requests
 
-from benchmarks.conversation import AUTO_POLICY, CLAIM_NUMBER, EMAIL, form_answer, normalized
+from benchmarks.conversation import AUTO_POLICY, CLAIM_NUMBER, EMAIL, form_answer, latest_code, normalized
 from benchmarks.transports import Answer, BotMessage
-from tests.conftest import latest_code
 
 # The claim summary (domain.yml utter_claim_summary) ends asking this, with a «Confirmar» button.
 CONFIRM_WORDS = ("esta todo bien",)
