@@ -7,6 +7,7 @@ command line.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -65,10 +66,8 @@ class ServiceProcess:
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=timeout)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.process.wait(timeout=5)
 
     def log_tail(self, lines: int = 40) -> str:

@@ -14,18 +14,14 @@ Tests that change the demo people's data in a way others would notice
 
 from __future__ import annotations
 
-import email
-import re
 import secrets
 from dataclasses import dataclass
-from email import policy
 from pathlib import Path
-from typing import Optional
 
 import pytest
 
+from launcher.outbox import latest_code  # noqa: F401 - tests import it from here
 from launcher.services import ServiceProcess, prepare_database, start_actions, start_api, start_rasa
-
 
 # Many tests sign in as the same demo people from different chats; the limits on
 # code resends are tested on their own (tests/api) and relaxed here so that
@@ -72,20 +68,6 @@ class Stack:
     @property
     def rasa_url(self) -> str:
         return self.rasa.url
-
-
-def latest_code(outbox_dir: Path, to_address: str) -> Optional[str]:
-    """The 6-digit code of the newest message in the outbox addressed to `to_address`."""
-    messages = sorted(outbox_dir.glob("*.eml"), key=lambda path: path.stat().st_mtime)
-    for path in reversed(messages):
-        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        if to_address.lower() not in str(message["To"]).lower():
-            continue
-        body = message.get_body(preferencelist=("plain", "html"))
-        match = re.search(r"\b(\d{6})\b", body.get_content() if body else "")
-        if match:
-            return match.group(1)
-    return None
 
 
 @pytest.fixture(scope="session")
