@@ -18,6 +18,7 @@ from launcher.services import (
     start_api,
     start_gateway,
     start_rasa,
+    start_telegram_polling,
 )
 from launcher.training import train_if_changed
 
@@ -36,6 +37,7 @@ def run() -> int:
     prepare_database(database_url)
     train_if_changed()
     services = []
+    polling = None
     try:
         print("Starting the Mi Aval API ...", flush=True)
         api = start_api(database_url, token, outbox, port=_port("MIAVAL_API_PORT", 8000),
@@ -55,6 +57,9 @@ def run() -> int:
                 extra_env={"TELEGRAM_WEBHOOK_SECRET": secrets["TELEGRAM_WEBHOOK_SECRET"]},
             )  # fmt: skip
             services.append(gateway)
+        if os.environ.get("TELEGRAM_BOT_TOKEN") and not os.environ.get("PUBLIC_URL"):
+            # A bot token and no public URL: chat on Telegram by polling (README, "Telegram").
+            polling = start_telegram_polling(rasa.url, api.url, token, database_url)
         print()
         print("Mi Aval is running:")
         print(f"  Mi Aval API      {api.url}  (OpenAPI at {api.url}/v1/openapi.yaml)")
@@ -62,6 +67,8 @@ def run() -> int:
         print(f"  Rasa REST        {rasa.url}/webhooks/rest/webhook")
         if gateway:
             print(f"  Web chat demo    {gateway.url}/   <- open this in a browser")
+        if polling:
+            print(f"  Telegram         polling for updates (log: {LOG_DIR / 'telegram-polling.log'})")
         print(f"  E-mail outbox    {outbox}  (one-time codes land here as .eml files)")
         print(f"  Logs             {LOG_DIR}")
         print("Chat in the terminal with `make chat`. Stop with Ctrl-C.", flush=True)
@@ -77,6 +84,8 @@ def run() -> int:
         print(failure, file=sys.stderr)
         return 1
     finally:
+        if polling and polling.poll() is None:
+            polling.terminate()
         for service in reversed(services):
             service.stop()
 

@@ -226,3 +226,13 @@ def start_gateway(
         "channels.wsgi:app",
     ]  # fmt: skip
     return _start("gateway", command, port, env, log_dir, "/healthz", 60)
+
+
+def start_telegram_polling(
+    rasa_url: str, api_url: str, token: str, database_url: str, log_dir: Path = LOG_DIR
+) -> subprocess.Popen:
+    """Telegram without a public URL (needs TELEGRAM_BOT_TOKEN in the environment); no port, no health check."""
+    env = base_env({"RASA_URL": rasa_url, "MIAVAL_API_URL": api_url, "MIAVAL_API_TOKEN": token,
+                    "DATABASE_URL": database_url})  # fmt: skip
+    process, _ = _spawn("telegram-polling", [str(APP_BIN / "python"), "-m", "channels.telegram_polling"], env, log_dir)
+    return process
