@@ -8,17 +8,16 @@ assistant's form instead of assuming its order.
 from __future__ import annotations
 
 import asyncio
-import email
 import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from email import policy as email_policy
 from pathlib import Path
 from typing import Awaitable, Callable, Optional
 
 from benchmarks.stats import Recorder
 from benchmarks.transports import Answer, Transport
+from launcher.outbox import code_in_email
 
 EMAIL = "laura.gomez@example.com"
 AUTO_POLICY = "AU-1048576"
@@ -76,31 +75,6 @@ def form_step(answer: Answer) -> str:
             if key in question:
                 return "claim:" + ("confirm" if key in ("esta todo bien", "confirm") else key.replace(" ", "_"))
     return "claim:other"
-
-
-CODE_SUBJECT = re.compile(r"c[oó]digo\D*(\d{6})\b", re.IGNORECASE)
-
-
-def code_in_email(raw: bytes, to_address: str) -> Optional[str]:
-    """The one-time code of a sign-in e-mail to `to_address` (by its subject), None for any other e-mail.
-
-    Claim receipts go to the same address and hold 6-digit runs too ("SIN-000123"): only the code
-    e-mail's subject ("Tu código de Mi Aval: 123456") is trusted.
-    """
-    message = email.message_from_bytes(raw, policy=email_policy.default)
-    if to_address.lower() not in str(message["To"]).lower():
-        return None
-    match = CODE_SUBJECT.search(str(message["Subject"] or ""))
-    return match.group(1) if match else None
-
-
-def latest_code(outbox_dir: Path, to_address: str) -> Optional[str]:
-    """The code of the newest sign-in e-mail to `to_address` in the outbox."""
-    for path in sorted(outbox_dir.glob("*.eml"), key=lambda item: item.stat().st_mtime, reverse=True):
-        code = code_in_email(path.read_bytes(), to_address)
-        if code:
-            return code
-    return None
 
 
 class Outbox:

@@ -14,8 +14,9 @@ from typing import Optional
 
 import requests
 
-from benchmarks.conversation import AUTO_POLICY, CLAIM_NUMBER, EMAIL, form_answer, latest_code, normalized
+from benchmarks.conversation import AUTO_POLICY, CLAIM_NUMBER, EMAIL, form_answer, normalized
 from benchmarks.transports import Answer, BotMessage
+from launcher.outbox import latest_code
 
 # The claim summary (domain.yml utter_claim_summary) ends asking this, with a «Confirmar» button.
 CONFIRM_WORDS = ("esta todo bien",)
