@@ -72,18 +72,17 @@ def confused_pairs(*reports: dict[str, Any], top: int = 10) -> list[tuple[str, s
     return [(a, b, n) for (a, b), n in counts.most_common(top)]
 
 
-def entity_report(out: Path) -> tuple[str, dict[str, Any]]:
-    """The entity extractor report (DIET, or another extractor if configured)."""
-    for path in sorted(out.glob("*Extractor_report.json")) + sorted(out.glob("DIETClassifier_report.json")):
-        return path.stem.replace("_report", ""), load(path)
-    return "entities", {}
+def entity_reports(out: Path) -> list[tuple[str, dict[str, Any]]]:
+    """One entity report per extractor (DIETClassifier, RegexEntityExtractor...)."""
+    paths = sorted(out.glob("*_report.json"))
+    names = {"intent_report", "response_selection_report"}
+    return [(p.stem.replace("_report", ""), load(p)) for p in paths if p.stem not in names]
 
 
 def write_summary(out: Path, folds: int, seconds: float) -> Path:
     """Write reports/nlu/summary.md from the JSON reports rasa left in `out`."""
     intents = load(out / "intent_report.json")
     faq = load(out / "response_selection_report.json")
-    extractor, entities = entity_report(out)
     lines = [
         "# NLU cross-validation",
         "",
@@ -96,7 +95,8 @@ def write_summary(out: Path, folds: int, seconds: float) -> Path:
         lines += [f"Intent F1 (weighted): **{weighted.get('f1-score', 0):.3f}**", ""]
     lines += metrics_table(intents, "Intents")
     lines += metrics_table(faq, "FAQ keys (response selector)")
-    lines += metrics_table(entities, f"Entities ({extractor})")
+    for extractor, entities in entity_reports(out):
+        lines += metrics_table(entities, f"Entities ({extractor})")
     lines += ["## Most confused intent pairs", "", "| true | predicted | count |", "|---|---|---|"]
     pairs = confused_pairs(intents, faq)
     lines += [f"| {a} | {b} | {n} |" for a, b, n in pairs] or ["| (none) | | |"]
