@@ -28,10 +28,12 @@ def create_claim() -> tuple[dict, int]:
         user = accounts.resolve_user(session, identity())
         created = claims.create(session, app.settings, user, body, request.headers.get("Idempotency-Key"))
         answer = {"claim": views.claim(created.claim)}
-        receipt = None if created.replay else documents.receipt_for(app.settings, created.claim)
+        receipt = None if created.replay else documents.receipt_fields(app.settings, created.claim)
         email = user.email
+    # The PDF is built after the commit: a write transaction (SQLite's lock) is not held for it.
     if receipt is not None:
-        app.mailer.send_later(receipt_email(app.mailer, email, answer["claim"]["number"], receipt), "claim_receipt")
+        document = documents.receipt_document(receipt)
+        app.mailer.send_later(receipt_email(app.mailer, email, answer["claim"]["number"], document), "claim_receipt")
     return answer, 200 if created.replay else 201
 
 

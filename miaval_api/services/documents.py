@@ -64,31 +64,38 @@ def certificate_for(settings: Settings, policy: Policy) -> Document:
     return Document(f"certificado-{_safe(policy.number)}.pdf", "application/pdf", content)
 
 
-def receipt_for(settings: Settings, claim: Claim) -> Document:
-    """The receipt of a claim report, as e-mailed when it was made."""
+def receipt_fields(settings: Settings, claim: Claim) -> dict:
+    """What a claim's receipt shows, read from the database (cheap: no PDF is built here)."""
     zone = clock.local_zone(settings)
     policy = claim.policy
-    content = pdf.claim_receipt(
-        {
-            "number": claim.number,
-            "policy_number": policy.number,
-            "insurer_name": policy.insurer.name,
-            "client_name": policy.client.name,
-            "type": claim.type,
-            "occurred_at_local": claim.occurred_at.astimezone(zone),
-            "created_at_local": claim.created_at.astimezone(zone),
-            "place": claim.place,
-            "description": claim.description,
-            "third_party_involved": claim.third_party_involved,
-            "third_party": claim.third_party,
-            "injured_people": claim.injured_people,
-            "police_report": claim.police_report,
-            "damaged_items": claim.damaged_items,
-            "reported_late": claim.reported_late,
-            "sha256": claim.receipt_sha256 or "",
-        }
-    )
-    return Document(f"constancia-{_safe(claim.number)}.pdf", "application/pdf", content)
+    return {
+        "number": claim.number,
+        "policy_number": policy.number,
+        "insurer_name": policy.insurer.name,
+        "client_name": policy.client.name,
+        "type": claim.type,
+        "occurred_at_local": claim.occurred_at.astimezone(zone),
+        "created_at_local": claim.created_at.astimezone(zone),
+        "place": claim.place,
+        "description": claim.description,
+        "third_party_involved": claim.third_party_involved,
+        "third_party": claim.third_party,
+        "injured_people": claim.injured_people,
+        "police_report": claim.police_report,
+        "damaged_items": claim.damaged_items,
+        "reported_late": claim.reported_late,
+        "sha256": claim.receipt_sha256 or "",
+    }
+
+
+def receipt_document(fields: dict) -> Document:
+    """The receipt PDF from ``receipt_fields``; built outside any transaction (it takes tens of ms)."""
+    return Document(f"constancia-{_safe(fields['number'])}.pdf", "application/pdf", pdf.claim_receipt(fields))
+
+
+def receipt_for(settings: Settings, claim: Claim) -> Document:
+    """The receipt of a claim report, as e-mailed when it was made."""
+    return receipt_document(receipt_fields(settings, claim))
 
 
 def _serializer(settings: Settings) -> URLSafeTimedSerializer:
