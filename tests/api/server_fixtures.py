@@ -19,15 +19,14 @@ from email.message import Message
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-import psycopg
 import pytest
 import requests
 from aiosmtpd.controller import Controller
 
 from tests.api.contract import Contract
+from tests.postgres import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 TOKEN = "test-service-token-" + uuid.uuid4().hex
 
 
@@ -98,18 +97,6 @@ def code_in(message: Message) -> str:
 
 
 # -- databases --------------------------------------------------------------
-
-
-def create_pg_database() -> tuple[str, str]:
-    name = "miaval_test_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, f"postgresql://postgres@127.0.0.1:5432/{name}"
-
-
-def drop_pg_database(name: str) -> None:
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # -- the API process ---------------------------------------------------------
@@ -297,7 +284,7 @@ def backend(
     if request.param == "sqlite":
         database_url = f"sqlite:///{workdir / 'miaval.db'}"
     else:
-        pg_name, database_url = create_pg_database()
+        pg_name, database_url = create_database()
     env = base_env(database_url, smtp.port, workdir)
     server = None
     try:
@@ -309,7 +296,7 @@ def backend(
         if server is not None:
             server.stop()
         if pg_name:
-            drop_pg_database(pg_name)
+            drop_database(pg_name)
 
 
 @pytest.fixture(scope="session")

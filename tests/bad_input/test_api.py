@@ -9,15 +9,15 @@ Idempotency-Key; what is too long is refused and leaves nothing behind.
 from __future__ import annotations
 
 import secrets
-import subprocess
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
 
-from benchmarks.conversation import latest_code
+from launcher.outbox import latest_code
 from launcher.services import prepare_database, start_api
+from tests.postgres import create_database, drop_database
 
 LAURA = "laura.gomez@example.com"
 AUTO_POLICY = "AU-1048576"
@@ -32,12 +32,6 @@ ODD_TEXTS = {
 }
 
 
-def _psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", sql], check=True, capture_output=True
-    )
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def api(request, tmp_path_factory):
     """An API with Laura signed in from one chat identity, on each database the product supports."""
@@ -46,9 +40,7 @@ def api(request, tmp_path_factory):
     if request.param == "sqlite":
         database_url = f"sqlite:///{base / 'miaval.db'}"
     else:
-        pg_name = f"miaval_bad_input_{secrets.token_hex(4)}"
-        _psql(f'CREATE DATABASE "{pg_name}"')
-        database_url = f"postgresql://postgres@127.0.0.1:5432/{pg_name}"
+        pg_name, database_url = create_database("miaval_bad_input")
     token = secrets.token_urlsafe(24)
     process = None
     try:
@@ -70,7 +62,7 @@ def api(request, tmp_path_factory):
         if process is not None:
             process.stop()
         if pg_name:
-            _psql(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+            drop_database(pg_name)
 
 
 def _draft(description: str, place: str = "Av. Rivadavia 5000, CABA") -> dict:

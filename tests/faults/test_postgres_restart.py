@@ -17,16 +17,9 @@ import pytest
 import requests
 
 from launcher.services import prepare_database, start_api
+from tests.postgres import create_database, drop_database
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def _psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql],
-        check=True,
-        capture_output=True,
-    )
 
 
 def _cluster_version() -> str:
@@ -44,9 +37,7 @@ def _restart_cluster() -> None:
 
 @pytest.fixture()
 def postgres_api(tmp_path):
-    name = f"miaval_faults_{secrets.token_hex(4)}"
-    _psql(f'CREATE DATABASE "{name}"')
-    database_url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    name, database_url = create_database("miaval_faults")
     token = secrets.token_urlsafe(24)
     process = None
     try:
@@ -56,12 +47,7 @@ def postgres_api(tmp_path):
     finally:
         if process is not None:
             process.stop()
-        for _ in range(20):  # the cluster may still be coming back from the restart
-            try:
-                _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                break
-            except subprocess.CalledProcessError:
-                time.sleep(0.5)
+        drop_database(name, wait_seconds=10)  # the cluster may still be coming back from the restart
 
 
 def _calls(api_url: str, token: str) -> list[requests.Response]:
