@@ -17,6 +17,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -70,16 +71,21 @@ class Stack:
         return self.rasa.url
 
 
-@pytest.fixture(scope="session")
-def demo_api(tmp_path_factory) -> DemoApi:
-    base = tmp_path_factory.mktemp("demo-api")
+def start_demo_api(base: Path, extra_env: Optional[dict[str, str]] = None) -> DemoApi:
+    """A Mi Aval API over a fresh SQLite database with the demo portfolio, under ``base``."""
     database_url = f"sqlite:///{base / 'miaval.db'}"
     outbox = base / "outbox"
     token = secrets.token_urlsafe(24)
     prepare_database(database_url)
-    process = start_api(database_url, token, outbox, log_dir=base / "log", extra_env=SHARED_API_LIMITS)
-    yield DemoApi(url=process.url, token=token, database_url=database_url, outbox_dir=outbox, process=process)
-    process.stop()
+    process = start_api(database_url, token, outbox, log_dir=base / "log", extra_env=extra_env)
+    return DemoApi(url=process.url, token=token, database_url=database_url, outbox_dir=outbox, process=process)
+
+
+@pytest.fixture(scope="session")
+def demo_api(tmp_path_factory) -> DemoApi:
+    api = start_demo_api(tmp_path_factory.mktemp("demo-api"), SHARED_API_LIMITS)
+    yield api
+    api.process.stop()
 
 
 @pytest.fixture(scope="session")

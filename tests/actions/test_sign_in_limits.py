@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
 import time
 
 import pytest
 
 from bot.actions import backend
 from bot.actions.identity import ValidateSignInForm
-from launcher.services import prepare_database, start_api
 from tests.actions.dialogue_support import SOFIA, load_tracker, message, new_identity, responses, run, slots_of
-from tests.conftest import latest_code
+from tests.conftest import latest_code, start_demo_api
 
 CODE_TTL_SECONDS = 2
 
@@ -19,27 +17,22 @@ CODE_TTL_SECONDS = 2
 @pytest.fixture(scope="module")
 def strict_api(tmp_path_factory):
     """An API whose codes last two seconds and allow two tries, with no wait between codes."""
-    base = tmp_path_factory.mktemp("strict-api")
-    database_url = f"sqlite:///{base / 'miaval.db'}"
-    token = secrets.token_urlsafe(24)
-    prepare_database(database_url)
     limits = {
         "VERIFICATION_CODE_TTL_SECONDS": str(CODE_TTL_SECONDS),
         "VERIFICATION_MAX_ATTEMPTS": "2",
         "VERIFICATION_RESEND_INTERVAL_SECONDS": "0",
     }
-    process = start_api(database_url, token, base / "outbox", log_dir=base / "log", extra_env=limits)
-    yield process, token, base / "outbox"
-    process.stop()
+    api = start_demo_api(tmp_path_factory.mktemp("strict-api"), limits)
+    yield api
+    api.process.stop()
 
 
 @pytest.fixture()
 def strict_env(strict_api, monkeypatch):
-    process, token, outbox = strict_api
-    monkeypatch.setenv("MIAVAL_API_URL", process.url)
-    monkeypatch.setenv("MIAVAL_API_TOKEN", token)
+    monkeypatch.setenv("MIAVAL_API_URL", strict_api.url)
+    monkeypatch.setenv("MIAVAL_API_TOKEN", strict_api.token)
     backend.reset_api()
-    yield outbox
+    yield strict_api.outbox_dir
     backend.reset_api()
 
 
