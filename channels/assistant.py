@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import unicodedata
 from dataclasses import dataclass
 
 from api_client import ApiError, BackendUnavailable, MiAvalClient, NotVerified
@@ -22,6 +23,12 @@ log = logging.getLogger(__name__)
 
 # The API's refusal codes the assistant knows how to explain; anything else reads as an unsupported file.
 UPLOAD_ERRORS = frozenset({"not_verified", "too_large", "unsupported_type"})
+
+
+def without_control_characters(text: str) -> str:
+    """The text without control characters (NUL, escapes…) but with its line breaks and tabs:
+    nothing a person types needs them, and some stores refuse them (PostgreSQL and NUL)."""
+    return "".join(char for char in text if char in "\n\t" or unicodedata.category(char) != "Cc")
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ class Assistant:
         refusal = self._limited(sender_id)
         if refusal is not None:
             return refusal
-        message = text.strip()
+        message = without_control_characters(text).strip()
         if map_choices:
             message = self.choices.resolve(sender_id, message) or message
         if not message:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from channels import copy
+from channels.assistant import without_control_characters
 from channels.choices import CALLBACK_DATA_LIMIT, CallbackKeys, ChoiceMemory
 from channels.ratelimit import RateLimiter
 from channels.replies import Button, DocumentReply, TextReply, from_rasa, turn_buttons
@@ -101,3 +102,7 @@ def test_rate_limit_warns_once_then_drops_until_the_window_passes():
     assert limiter.check("web:b") == "allow"
     now[0] = 61.0
     assert limiter.check("web:a") == "allow"
+
+
+def test_control_characters_are_dropped_but_line_breaks_kept():
+    assert without_control_characters("hola\x00 che\x1b[31m\nchau\t!") == "hola che[31m\nchau\t!"
