@@ -100,12 +100,24 @@
   launcher.addEventListener("click", function () { setOpen(panel.hidden); });
   close.addEventListener("click", function () { setOpen(false); });
 
+  /* *Pairs* in bold (WhatsApp's way of marking emphasis), as DOM nodes: never as HTML. */
+  function appendEmphasized(parent, text) {
+    var last = 0;
+    text.replace(/\*([^*\n]+)\*/g, function (match, inner, offset) {
+      parent.appendChild(document.createTextNode(text.slice(last, offset)));
+      parent.appendChild(el("strong", "", inner));
+      last = offset + match.length;
+      return match;
+    });
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
   /* Text with its http(s) URLs as links; every piece goes in as text, never as HTML. */
   function linkified(text) {
     var fragment = document.createDocumentFragment();
     var last = 0;
     text.replace(URL_PATTERN, function (match, _group, offset) {
-      fragment.appendChild(document.createTextNode(text.slice(last, offset)));
+      appendEmphasized(fragment, text.slice(last, offset));
       var href = safeUrl(match);
       if (href) {
         var link = el("a", "", match);
@@ -119,7 +131,7 @@
       last = offset + match.length;
       return match;
     });
-    fragment.appendChild(document.createTextNode(text.slice(last)));
+    appendEmphasized(fragment, text.slice(last));
     return fragment;
   }
 

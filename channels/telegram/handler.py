@@ -7,11 +7,13 @@ import logging
 from typing import Optional
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from api_client import ApiError
 from channels import copy
 from channels.assistant import IncomingFile
+from channels.emphasis import telegram_html
 from channels.gateway import Gateway
 from channels.privacy import hashed_sender
 from channels.replies import Button, DocumentReply, ImageReply, Reply, TextReply
@@ -124,7 +126,9 @@ class TelegramHandler:
                 for index, chunk in enumerate(chunks):
                     last = index == len(chunks) - 1
                     markup = self.keyboard(reply.buttons) if last and reply.buttons else None
-                    await self.bot.send_message(chat_id, chunk, reply_markup=markup)
+                    await self.bot.send_message(
+                        chat_id, telegram_html(chunk), parse_mode=ParseMode.HTML, reply_markup=markup
+                    )
             elif isinstance(reply, ImageReply):
                 await self.bot.send_photo(chat_id, reply.url)
             elif isinstance(reply, DocumentReply):

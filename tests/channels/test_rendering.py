@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from channels import copy
 from channels.assistant import without_control_characters
 from channels.choices import CALLBACK_DATA_LIMIT, CallbackKeys, ChoiceMemory
+from channels.emphasis import telegram_html
 from channels.ratelimit import RateLimiter
 from channels.replies import Button, DocumentReply, TextReply, from_rasa, turn_buttons
 from channels.settings import Settings
@@ -106,3 +107,9 @@ def test_rate_limit_warns_once_then_drops_until_the_window_passes():
 
 def test_control_characters_are_dropped_but_line_breaks_kept():
     assert without_control_characters("hola\x00 che\x1b[31m\nchau\t!") == "hola che[31m\nchau\t!"
+
+
+def test_telegram_gets_bold_pairs_and_everything_else_escaped():
+    assert telegram_html("*Laura Gómez* · <b>Río & Plata</b> 3*4") == (
+        "<b>Laura Gómez</b> · &lt;b&gt;Río &amp; Plata&lt;/b&gt; 3*4"
+    )

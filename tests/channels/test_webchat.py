@@ -148,3 +148,6 @@ def test_sign_in_and_list_policies_in_the_widget(page, stack):
     say(page, "que seguros tengo?")
     everything = "\n".join(bot_texts(page))
     assert "AU-1048576" in everything and "HOG-778899" in everything
+    # Client names are marked *like this* for WhatsApp; the widget shows them in bold, without asterisks.
+    assert page.locator("strong", has_text="Martín Gómez").count() >= 1
+    assert "*Martín Gómez*" not in everything
