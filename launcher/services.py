@@ -158,9 +158,20 @@ def prepare_database(database_url: str, load_demo: bool = True) -> None:
 def start_actions(
     api_url: str, token: str, port: Optional[int] = None, log_dir: Path = LOG_DIR, extra_env: Optional[dict] = None
 ) -> ServiceProcess:
-    """The Rasa action server (bot/actions), talking to the API at api_url."""
+    """The Rasa action server (bot/actions), talking to the API at api_url.
+
+    Two Sanic worker processes: actions call the API with blocking HTTP, so one slow
+    call (filing a claim) must not hold every other conversation's action.
+    """
     port = port or free_port()
-    env = base_env({"MIAVAL_API_URL": api_url, "MIAVAL_API_TOKEN": token})
+    env = base_env(
+        {
+            "MIAVAL_API_URL": api_url,
+            "MIAVAL_API_TOKEN": token,
+            "ACTION_SERVER_SANIC_WORKERS": "2",
+            "SANIC_HOST": HOST,  # rasa-sdk listens on every interface unless told
+        }
+    )
     env.update(extra_env or {})
     command = [str(RASA_BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", str(port)]
     return _start("actions", command, port, env, log_dir, "/health", 120)
