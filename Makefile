@@ -33,7 +33,8 @@ train: setup
 chat: setup
 	@$(PY) -m launcher chat
 
-test: setup services train validate test-python test-assistant test-stories
+# The app's pytest suites run last: their summary line closes the output.
+test: setup services train validate test-stories test-assistant test-python
 
 validate:
 	@$(RASA) data validate --fail-on-warnings --domain domain.yml --data bot/data --config config.yml
