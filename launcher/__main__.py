@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -29,6 +30,8 @@ def _port(name: str, default: int) -> int:
 
 def run() -> int:
     """Everything on the embedded default: SQLite, demo data, web chat on localhost."""
+    # Stopped with SIGTERM (a supervisor, `timeout`) as with Ctrl-C: the services go too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     secrets = local_secrets()
     secrets.update({key: os.environ[key] for key in secrets if key in os.environ})  # the environment wins
     token = secrets["MIAVAL_API_TOKEN"]
