@@ -114,7 +114,11 @@ def _start(
 ) -> ServiceProcess:
     process, log_path = _spawn(name, command, env, log_dir)
     service = ServiceProcess(name=name, url=f"http://{HOST}:{port}", process=process, log_path=log_path, env=env)
-    wait_until_healthy(service, health_path, timeout)
+    try:
+        wait_until_healthy(service, health_path, timeout)
+    except BaseException:  # interrupted while starting (Ctrl-C, SIGTERM): no orphan left behind
+        service.stop()
+        raise
     return service
 
 
