@@ -78,6 +78,17 @@ def claimable(policies: Iterable[Policy]) -> list[Policy]:
     return [policy for policy in policies if policy.in_force and policy.line in CLAIMABLE_LINES]
 
 
+# Losses that only one kind of line covers: a crash is a vehicle's, a leak a property's.
+_LINES_FOR_TYPE = {"collision": VEHICLE_LINES, "water_damage": PROPERTY_LINES}
+
+
+def suited_to(policies: list[Policy], claim_type: Optional[str]) -> list[Policy]:
+    """The policies that can cover this kind of loss; all of them when none or the type says nothing."""
+    lines = _LINES_FOR_TYPE.get(claim_type or "")
+    suited = [policy for policy in policies if lines is None or policy.line in lines]
+    return suited or policies
+
+
 def plate_key(plate: str) -> str:
     """A plate as compared: letters and digits only, upper case ("ac 123 bd" == "AC123BD")."""
     return re.sub(r"[^A-Z0-9]", "", plate.upper())

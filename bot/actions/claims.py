@@ -35,6 +35,7 @@ from bot.actions.claim_draft import (
     policy_by_reference,
     policy_from_text,
     questions,
+    suited_to,
 )
 from bot.actions.claim_templates import claim_type_label, payload, template
 from bot.actions.forms import GuidedFormValidationAction, note, reject
@@ -396,6 +397,7 @@ class ActionAskClaimPolicy(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         try:
             policies = claimable(api().list_policies(sender(tracker), status="in_force"))
+            policies = suited_to(policies, tracker.get_slot("claim_type"))
         except ApiError as error:
             dispatcher.utter_message(response=response_for_error(error))
             return [SlotSet("requested_slot", None)]

@@ -126,6 +126,15 @@ def test_policies_are_offered_grouped_by_client(laura):
     assert all(len(payload.encode()) <= 64 for payloads in groups.values() for payload in payloads)
 
 
+def test_a_crash_is_offered_only_the_vehicles_and_a_leak_only_the_home(laura):
+    _, crash = run(ActionAskClaimPolicy(), tracker(laura, claim_type="collision"))
+    offered = [b["payload"] for message in crash for b in message.get("buttons") or []]
+    assert not any("HOG-778899" in payload for payload in offered)
+    assert any("AU-1048576" in payload for payload in offered) and any("01-0234567-8" in p for p in offered)
+    _, leak = run(ActionAskClaimPolicy(), tracker(laura, claim_type="water_damage"))
+    assert [b["payload"] for m in leak for b in m.get("buttons") or []] == ['/inform{"policy_number":"HOG-778899"}']
+
+
 def test_correcting_a_field_clears_it_and_asks_it_again(laura):
     slots = dict(
         claim_policy="AU-1048576",
