@@ -10,6 +10,8 @@ RASA_PY := .venv-rasa/bin/python
 RASA    := .venv-rasa/bin/rasa
 export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# Rasa's telemetry would try to reach the internet: nothing leaves this machine.
+export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help setup services run test train validate test-stories test-python test-assistant nlu-report bench soak lint lock chat
 

@@ -24,8 +24,11 @@ class RetrievalIntentsOnceImporter(RasaFileImporter):
 
     @cached_method
     def get_domain(self) -> Domain:
+        domain = super().get_domain()
+        data = domain.as_dict()
+        if not data.get("intents"):  # no domain at all (NLU-only runs such as cross-validation)
+            return domain
         retrieval_intents = self.get_nlu_data().retrieval_intents
-        data = super().get_domain().as_dict()
         data["intents"] = [intent for intent in data["intents"] if _name(intent) not in retrieval_intents]
         return Domain.from_dict(data)
 

@@ -36,6 +36,7 @@ def base_env(extra: Optional[dict[str, str]] = None) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT)
     env["SQLALCHEMY_SILENCE_UBER_WARNING"] = "1"
+    env["RASA_TELEMETRY_ENABLED"] = "false"  # nothing leaves this machine
     env.setdefault("PYTHONUNBUFFERED", "1")
     env.update(extra or {})
     return env
