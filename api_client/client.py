@@ -65,7 +65,7 @@ class MiAvalClient:
         self.session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
 
     @classmethod
-    def from_env(cls) -> "MiAvalClient":
+    def from_env(cls) -> MiAvalClient:
         """Settings come from MIAVAL_API_URL, MIAVAL_API_TOKEN and MIAVAL_API_TIMEOUT."""
         return cls(
             base_url=os.environ.get("MIAVAL_API_URL", "http://127.0.0.1:8000"),
@@ -107,11 +107,12 @@ class MiAvalClient:
                 if last_try:
                     raise BackendUnavailable("backend_unavailable", type(exc).__name__) from exc
             else:
-                if response.status_code in RETRY_STATUSES and not last_try:
-                    pass
-                elif response.status_code >= 500:
-                    raise BackendUnavailable("backend_unavailable", f"HTTP {response.status_code}", response.status_code)
-                elif response.status_code >= 400:
+                status = response.status_code
+                if status in RETRY_STATUSES and not last_try:
+                    pass  # a gateway or proxy hiccup: try again after the backoff
+                elif status >= 500:
+                    raise BackendUnavailable("backend_unavailable", f"HTTP {status}", status)
+                elif status >= 400:
                     raise self._error(response)
                 else:
                     return response

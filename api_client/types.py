@@ -24,7 +24,7 @@ class User:
     email_verified: bool
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "User":
+    def from_json(cls, data: dict[str, Any]) -> User:
         return cls(
             id=data["id"],
             email=data["email"],
@@ -44,7 +44,7 @@ class ClientProfile:
     linked_by: Optional[str]  # auto | manual (None outside a user's links)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "ClientProfile":
+    def from_json(cls, data: dict[str, Any]) -> ClientProfile:
         return cls(
             id=data["id"],
             kind=data["kind"],
@@ -64,7 +64,7 @@ class Insurer:
     claims_email: Optional[str]
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Insurer":
+    def from_json(cls, data: dict[str, Any]) -> Insurer:
         return cls(
             code=data["code"],
             name=data["name"],
@@ -99,7 +99,7 @@ class Policy:
         return self.line in ("auto", "motorcycle")
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Policy":
+    def from_json(cls, data: dict[str, Any]) -> Policy:
         return cls(
             number=data["number"],
             client_id=data["client_id"],
@@ -124,7 +124,7 @@ class Attachment:
     size: int
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Attachment":
+    def from_json(cls, data: dict[str, Any]) -> Attachment:
         return cls(id=data["id"], filename=data["filename"], content_type=data["content_type"], size=data["size"])
 
 
@@ -138,7 +138,7 @@ class Upload:
     size: int
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Upload":
+    def from_json(cls, data: dict[str, Any]) -> Upload:
         return cls(id=data["id"], filename=data["filename"], content_type=data["content_type"], size=data["size"])
 
 
@@ -158,7 +158,7 @@ class Claim:
     attachments: list[Attachment] = field(default_factory=list)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Claim":
+    def from_json(cls, data: dict[str, Any]) -> Claim:
         return cls(
             number=data["number"],
             policy_number=data["policy_number"],
