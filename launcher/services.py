@@ -123,6 +123,19 @@ def _start(
     return service
 
 
+def _gunicorn(app: str, port: int, workers: int, threads: int, *options: str) -> list[str]:
+    """A threaded gunicorn serving ``app`` on loopback (no access log: paths can hold personal data)."""
+    return [
+        str(APP_BIN / "gunicorn"),
+        "--bind", f"{HOST}:{port}",
+        "--workers", str(workers),
+        "--threads", str(threads),
+        "--worker-class", "gthread",
+        *options,
+        app,
+    ]  # fmt: skip
+
+
 def start_api(
     database_url: str,
     token: str,
@@ -140,14 +153,7 @@ def start_api(
     port = port or free_port()
     env = base_env({"DATABASE_URL": database_url, "MIAVAL_API_TOKEN": token, "OUTBOX_DIR": str(outbox_dir)})
     env.update(extra_env or {})
-    command = [
-        str(APP_BIN / "gunicorn"),
-        "--bind", f"{HOST}:{port}",
-        "--workers", str(workers),
-        "--threads", str(threads),
-        "--worker-class", "gthread",
-        "miaval_api.wsgi:app",
-    ]  # fmt: skip
+    command = _gunicorn("miaval_api.wsgi:app", port, workers, threads)
     return _start("api", command, port, env, log_dir, "/healthz", 60)
 
 
@@ -232,15 +238,7 @@ def start_gateway(
         }
     )
     env.update(extra_env or {})
-    command = [
-        str(APP_BIN / "gunicorn"),
-        "--bind", f"{HOST}:{port}",
-        "--workers", str(workers),
-        "--threads", str(threads),
-        "--worker-class", "gthread",
-        "--timeout", "60",
-        "channels.wsgi:app",
-    ]  # fmt: skip
+    command = _gunicorn("channels.wsgi:app", port, workers, threads, "--timeout", "60")
     return _start("gateway", command, port, env, log_dir, "/healthz", 60)
 
 
