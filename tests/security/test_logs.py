@@ -124,7 +124,9 @@ def test_no_token_or_key_is_logged(stack, gateway, fake_twilio, logs):  # noqa: 
     assert _found(logs, needles) == []
 
 
-@pytest.mark.attack
+# Regression guards: today's code already keeps these out (so they are not counted as attacks).
+
+
 def test_no_code_is_logged(stack, logs):
     """The one-time codes e-mailed during the conversations appear in no log."""
     codes = _codes_sent(stack.outbox_dir, (ON_WHATSAPP, ON_TELEGRAM, ON_WEB))
@@ -132,7 +134,6 @@ def test_no_code_is_logged(stack, logs):
     assert _found(logs, {f"code {code}": code for code in codes}) == []
 
 
-@pytest.mark.attack
 def test_no_email_address_or_phone_number_is_logged(conversations, logs):
     """Nobody learns from the logs who talked to the assistant."""
     needles = {address: address for address in (ON_WHATSAPP, ON_TELEGRAM, ON_WEB)}
@@ -141,7 +142,6 @@ def test_no_email_address_or_phone_number_is_logged(conversations, logs):
     assert _found(logs, needles) == []
 
 
-@pytest.mark.attack
 def test_no_message_text_is_logged(logs):
     """What people write stays out of the logs."""
     assert _found(logs, {"a message": "que seguros tengo?"}) == []
