@@ -48,10 +48,14 @@ class Settings:
     mail_from: str = env("MAIL_FROM", "Mi Aval <no-responder@miaval.example>")
     outbox_dir: str = env("OUTBOX_DIR", "var/outbox")
     db_pool_size: int = env("DB_POOL_SIZE", 10)
+    # `python -m miaval_api serve` (gunicorn): where and how many.
+    serve_bind: str = env("MIAVAL_API_BIND", "127.0.0.1:8000")
+    serve_workers: int = env("MIAVAL_API_WORKERS", 2)
+    serve_threads: int = env("MIAVAL_API_THREADS", 8)
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Settings:
-        """Read the environment (``os.environ`` by default), then apply ``overrides``."""
+        """Read the environment (this process's unless given), then apply ``overrides``."""
         return read(cls, environ, **overrides)
 
     def __post_init__(self) -> None:

@@ -185,15 +185,21 @@ def test_the_gateways_own_page_may_use_the_web_chat(gateway):  # noqa: F811
 
 
 class _Listener(ThreadingHTTPServer):
-    """An HTTP server of the attacker's on loopback that records the headers of every request."""
+    """An HTTP server on loopback that records the headers of every request (and may redirect them)."""
 
-    def __init__(self) -> None:
+    def __init__(self, redirect_to: str = "") -> None:
         self.requests: list[dict[str, str]] = []
         listener = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 listener.requests.append(dict(self.headers.items()))
+                if redirect_to:
+                    self.send_response(307)
+                    self.send_header("Location", redirect_to)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 body = b"\xff\xd8\xff\xe0" + b"0" * 100
                 self.send_response(200)
                 self.send_header("Content-Type", "image/jpeg")
@@ -344,3 +350,33 @@ def test_mail_goes_over_tls_to_a_server_trusted_through_the_ca_file(smtp_server)
     mailer.send(message, "verification")
     assert len(inbox.received) == 1
     assert b"123456" in inbox.received[0]
+
+
+def test_a_redirect_from_twilio_is_followed_without_credentials(stack, fake_twilio, fake_telegram, listener, tmp_path):  # noqa: F811
+    """Twilio answers media with a redirect to storage: only Twilio itself gets the account's credentials."""
+    from tests.channels.conftest import _start
+
+    twilio = _Listener(redirect_to=listener.url + "/stored.jpg")
+    started = _start(stack, fake_twilio, fake_telegram, tmp_path, TWILIO_API_BASE_URL=twilio.url)
+    try:
+        form = started.whatsapp_form(
+            unique_whatsapp(), "", NumMedia="1", MediaUrl0=twilio.url + "/media/ME1", MediaContentType0="image/jpeg"
+        )
+        assert started.whatsapp(form).status_code == 200
+    finally:
+        started.process.stop()
+        twilio.shutdown()
+    assert [("Authorization" in headers) for headers in twilio.requests] == [True]
+    assert [("Authorization" in headers) for headers in listener.requests] == [False]
+
+
+def test_the_environment_is_read_only_through_the_declarations():
+    """No module of a process reads the environment itself: every variable goes through a settings class."""
+    allowed = {ROOT / "envsettings.py", ROOT / "launcher" / "services.py"}  # services.py hands it to children
+    offenders = [
+        str(path.relative_to(ROOT))
+        for package in ("api_client", "bot", "channels", "launcher", "miaval_api")
+        for path in (ROOT / package).rglob("*.py")
+        if path not in allowed and re.search(r"os\.environ|getenv\(", path.read_text())
+    ]
+    assert offenders == []
