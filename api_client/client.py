@@ -10,7 +10,6 @@ only ever shows that account's clients.
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import datetime
 from typing import Any, Optional
@@ -63,15 +62,6 @@ class MiAvalClient:
         self.backoff = backoff
         self.session = session or requests.Session()
         self.session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
-
-    @classmethod
-    def from_env(cls) -> MiAvalClient:
-        """Settings come from MIAVAL_API_URL, MIAVAL_API_TOKEN and MIAVAL_API_TIMEOUT."""
-        return cls(
-            base_url=os.environ.get("MIAVAL_API_URL", "http://127.0.0.1:8000"),
-            token=os.environ.get("MIAVAL_API_TOKEN", ""),
-            timeout=float(os.environ.get("MIAVAL_API_TIMEOUT", "5")),
-        )
 
     # -- transport ---------------------------------------------------------
 

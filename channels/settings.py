@@ -1,24 +1,27 @@
-"""Every setting of the gateway, read from the environment in this one place."""
+"""Every setting of the gateway: each environment variable declared once (name, default, secret or not)."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Optional
+from urllib.parse import urlsplit
+
+from envsettings import env, read
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def _env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
-
-
-def _float(name: str, default: float) -> float:
-    value = _env(name)
-    return float(value) if value else default
-
-
-def _int(name: str, default: int) -> int:
-    value = _env(name)
-    return int(value) if value else default
+def origin(url: str) -> str:
+    """``scheme://host[:port]`` of a URL, lower case, without a default port (``""`` when it has no host)."""
+    try:
+        parts = urlsplit(url.strip())
+        scheme, host, port = parts.scheme.lower(), parts.hostname or "", parts.port
+    except ValueError:  # a port that is not a number
+        return ""
+    if not host:
+        return ""
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" + (f":{port}" if port and port != DEFAULT_PORTS.get(scheme) else "")
 
 
 @dataclass(frozen=True)
@@ -26,62 +29,46 @@ class Settings:
     """Gateway settings. Build with ``Settings.from_env()``; tests use ``with_overrides``."""
 
     # Where the gateway is reachable from the internet (Twilio signs this URL; media links use it).
-    public_url: str = "http://127.0.0.1:8080"
-    rasa_url: str = "http://127.0.0.1:5005"
-    rasa_timeout: float = 10.0
-    api_url: str = "http://127.0.0.1:8000"
-    api_token: str = ""
-    api_timeout: float = 5.0
-    database_url: str = "sqlite:///var/miaval.db"
+    public_url: str = env("PUBLIC_URL", "http://127.0.0.1:8080")
+    rasa_url: str = env("RASA_URL", "http://127.0.0.1:5005")
+    rasa_timeout: float = env("RASA_TIMEOUT", 10.0)
+    api_url: str = env("MIAVAL_API_URL", "http://127.0.0.1:8000")
+    api_token: str = env("MIAVAL_API_TOKEN", secret=True, generated=True)
+    api_timeout: float = env("MIAVAL_API_TIMEOUT", 5.0)
+    database_url: str = env("DATABASE_URL", "sqlite:///var/miaval.db", secret=True)
     # Messages a sender may send per minute before getting a friendly "wait a moment".
-    rate_limit_per_minute: int = 20
+    rate_limit_per_minute: int = env("GATEWAY_RATE_LIMIT_PER_MINUTE", 20)
+    # Key of the sender tags in the logs (HMAC): without it a phone number is found by brute force.
+    log_hash_key: str = env("LOG_HASH_KEY", generated=True)
     # Twilio / WhatsApp.
-    twilio_account_sid: str = ""
-    twilio_auth_token: str = ""
+    twilio_account_sid: str = env("TWILIO_ACCOUNT_SID")
+    twilio_auth_token: str = env("TWILIO_AUTH_TOKEN", secret=True)
     # Webhooks signed with a Twilio SharedKey (header X-Twilio-Webhooks-Signature-Settings) use this key.
-    twilio_webhook_key_sid: str = ""
-    twilio_webhook_key_secret: str = ""
-    twilio_whatsapp_from: str = ""  # e.g. whatsapp:+14155238886 (the sandbox number)
-    twilio_api_base_url: str = "https://api.twilio.com"
+    twilio_webhook_key_sid: str = env("TWILIO_WEBHOOK_KEY_SID")
+    twilio_webhook_key_secret: str = env("TWILIO_WEBHOOK_KEY_SECRET", secret=True)
+    twilio_whatsapp_from: str = env("TWILIO_WHATSAPP_FROM")  # e.g. whatsapp:+14155238886 (the sandbox number)
+    # Twilio's REST API; media are downloaded only from here (and api.twilio.com).
+    twilio_api_base_url: str = env("TWILIO_API_BASE_URL", "https://api.twilio.com")
     # Twilio waits 15 s; after this many seconds the reply goes through the REST API instead of TwiML.
-    whatsapp_reply_budget: float = 11.0
+    whatsapp_reply_budget: float = env("WHATSAPP_REPLY_BUDGET", 11.0)
     # Telegram.
-    telegram_bot_token: str = ""
-    telegram_webhook_secret: str = ""
-    telegram_base_url: str = "https://api.telegram.org/bot"
-    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
-    # Web chat.
-    webchat_allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    telegram_bot_token: str = env("TELEGRAM_BOT_TOKEN", secret=True)
+    telegram_webhook_secret: str = env("TELEGRAM_WEBHOOK_SECRET", generated=True)
+    telegram_base_url: str = env("TELEGRAM_BASE_URL", "https://api.telegram.org/bot")
+    telegram_base_file_url: str = env("TELEGRAM_BASE_FILE_URL", "https://api.telegram.org/file/bot")
+    # Web chat: origins whose pages may call the web chat API (empty: PUBLIC_URL's origin only).
+    webchat_allowed_origins: tuple[str, ...] = env("WEBCHAT_ALLOWED_ORIGINS", ())
     # Largest file accepted from a user (the API refuses above 10 MB anyway).
-    max_upload_bytes: int = 10 * 1024 * 1024
+    max_upload_bytes: int = env("GATEWAY_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+
+    def __post_init__(self) -> None:
+        for name in ("public_url", "rasa_url", "api_url", "twilio_api_base_url"):
+            object.__setattr__(self, name, getattr(self, name).rstrip("/"))
 
     @classmethod
-    def from_env(cls) -> Settings:
-        """Read the settings from the environment (see docs/channels.md for each variable)."""
-        origins = tuple(item.strip() for item in _env("WEBCHAT_ALLOWED_ORIGINS").split(",") if item.strip())
-        return cls(
-            public_url=_env("PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/"),
-            rasa_url=_env("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
-            rasa_timeout=_float("RASA_TIMEOUT", 10.0),
-            api_url=_env("MIAVAL_API_URL", "http://127.0.0.1:8000").rstrip("/"),
-            api_token=_env("MIAVAL_API_TOKEN"),
-            api_timeout=_float("MIAVAL_API_TIMEOUT", 5.0),
-            database_url=_env("DATABASE_URL", "sqlite:///var/miaval.db"),
-            rate_limit_per_minute=_int("GATEWAY_RATE_LIMIT_PER_MINUTE", 20),
-            twilio_account_sid=_env("TWILIO_ACCOUNT_SID"),
-            twilio_auth_token=_env("TWILIO_AUTH_TOKEN"),
-            twilio_webhook_key_sid=_env("TWILIO_WEBHOOK_KEY_SID"),
-            twilio_webhook_key_secret=_env("TWILIO_WEBHOOK_KEY_SECRET"),
-            twilio_whatsapp_from=_env("TWILIO_WHATSAPP_FROM"),
-            twilio_api_base_url=_env("TWILIO_API_BASE_URL", "https://api.twilio.com").rstrip("/"),
-            whatsapp_reply_budget=_float("WHATSAPP_REPLY_BUDGET", 11.0),
-            telegram_bot_token=_env("TELEGRAM_BOT_TOKEN"),
-            telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET"),
-            telegram_base_url=_env("TELEGRAM_BASE_URL", "https://api.telegram.org/bot"),
-            telegram_base_file_url=_env("TELEGRAM_BASE_FILE_URL", "https://api.telegram.org/file/bot"),
-            webchat_allowed_origins=origins,
-            max_upload_bytes=_int("GATEWAY_MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
-        )
+    def from_env(cls, environ: Optional[dict[str, str]] = None) -> Settings:
+        """Read the settings from the environment (README, "Connecting the channels for real")."""
+        return read(cls, environ)
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with some settings changed (tests, the polling entry point)."""
@@ -95,7 +82,16 @@ class Settings:
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_bot_token)
 
+    @property
+    def webchat_origins(self) -> tuple[str, ...]:
+        """Origins allowed to call the web chat API: the list, or else the gateway's own origin."""
+        return tuple(origin(item) for item in self.webchat_allowed_origins or (self.public_url,))
+
+    @property
+    def twilio_media_origins(self) -> frozenset[str]:
+        """Where WhatsApp media may be downloaded from with the account's credentials."""
+        return frozenset({"https://api.twilio.com", origin(self.twilio_api_base_url)})
+
     def public_file_url(self, token: str) -> str:
         """The gateway URL that serves a document (WhatsApp media, web chat download link)."""
         return f"{self.public_url}/files/{token}"
-

@@ -13,6 +13,7 @@ import logging
 from telegram.error import NetworkError, TelegramError, TimedOut
 
 from channels.gateway import build_gateway
+from channels.logs import configure_logging
 from channels.settings import Settings
 from channels.telegram.bot import make_bot
 from channels.telegram.handler import TelegramHandler
@@ -52,8 +53,8 @@ async def poll(settings: Settings, stop: asyncio.Event | None = None) -> None:
 
 def main() -> None:
     """Entry point: settings from the environment, like the gateway."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings.from_env()
+    configure_logging(settings)
     if not settings.telegram_enabled:
         raise SystemExit("Falta TELEGRAM_BOT_TOKEN (el token que te dio @BotFather).")
     with contextlib.suppress(KeyboardInterrupt):

@@ -24,6 +24,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from channels.assistant import IncomingFile
 from channels.gateway import current_gateway
 from channels.replies import DocumentReply, ImageReply, Reply, TextReply
+from channels.settings import origin
 
 webchat = Blueprint("webchat", __name__, template_folder="templates")
 
@@ -67,16 +68,28 @@ def _sender(value: Any) -> str | None:
     return value if isinstance(value, str) and SENDER_PATTERN.match(value) else None
 
 
+@webchat.before_request
+def refuse_foreign_origins() -> Response | None:
+    """A browser on a page outside WEBCHAT_ALLOWED_ORIGINS (by default: our own origin) gets 403.
+
+    Requests without an Origin (not from a browser page) pass: CORS protects
+    browser users, other clients are held by the sender id and the rate limit.
+    """
+    given = request.headers.get("Origin")
+    if given is not None and origin(given) not in current_gateway().settings.webchat_origins:
+        response = jsonify({"error": {"code": "origin_not_allowed", "message": "This origin may not use the chat."}})
+        response.status_code = 403
+        return response
+    return None
+
+
 @webchat.after_request
 def cors(response: Response) -> Response:
-    """Any page may embed the widget (or only WEBCHAT_ALLOWED_ORIGINS); no cookies are involved."""
-    allowed = current_gateway().settings.webchat_allowed_origins
-    origin = request.headers.get("Origin", "")
-    if not allowed:
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    elif origin in allowed:
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Vary"] = "Origin"
+    """Pages of the allowed origins may call the web chat API; no cookies are involved."""
+    given = request.headers.get("Origin", "")
+    if given and origin(given) in current_gateway().settings.webchat_origins:
+        response.headers["Access-Control-Allow-Origin"] = given
+    response.headers["Vary"] = "Origin"
     response.headers["Access-Control-Allow-Methods"] = "POST, GET, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Content-Type"
     response.headers["Access-Control-Max-Age"] = "600"

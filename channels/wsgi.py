@@ -1,9 +1,9 @@
 """WSGI entry point: ``gunicorn channels.wsgi:app``."""
 
-import logging
-
 from channels.app import create_app
+from channels.logs import configure_logging
+from channels.settings import Settings
 
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-
-app = create_app()
+settings = Settings.from_env()
+configure_logging(settings)
+app = create_app(settings)

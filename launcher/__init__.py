@@ -1,5 +1,5 @@
 """Starts the Mi Aval processes: for `make run`, for the tests and for benchmarks.
 
-Standard library only, so that both environments (the app's and Rasa's) can
-import it.
+Standard library only (the services' settings modules it imports too), so
+that both environments (the app's and Rasa's) can import it.
 """

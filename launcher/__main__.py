@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import subprocess
 import sys
 import time
 
+from envsettings import explicitly_set, name_of, names
 from launcher.paths import LOG_DIR, MODEL_PATH, RASA_BIN, ROOT, VAR
 from launcher.secrets import local_secrets
 from launcher.services import (
@@ -21,21 +21,25 @@ from launcher.services import (
     start_rasa,
     start_telegram_polling,
 )
+from launcher.settings import SERVICE_SETTINGS, Settings
 from launcher.training import train_if_changed
 
 
-def _port(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+def secrets_for(service: str, values: dict[str, str]) -> dict[str, str]:
+    """The generated secrets this service declares, and only those."""
+    return {name: value for name, value in values.items() if name in names(SERVICE_SETTINGS[service])}
 
 
 def run() -> int:
     """Everything on the embedded default: SQLite, demo data, web chat on localhost."""
     # Stopped with SIGTERM (a supervisor, `timeout`) as with Ctrl-C: the services go too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    settings = Settings.from_env()
     secrets = local_secrets()
-    secrets.update({key: os.environ[key] for key in secrets if key in os.environ})  # the environment wins
-    token = secrets["MIAVAL_API_TOKEN"]
-    database_url = os.environ.get("DATABASE_URL", f"sqlite:///{VAR / 'miaval.db'}")
+    # The environment wins over var/secrets.env.
+    secrets.update({name: value for name, value in base_env().items() if name in secrets and value})
+    token = secrets[name_of(SERVICE_SETTINGS["api"], "api_token")]
+    database_url = settings.database_url or f"sqlite:///{VAR / 'miaval.db'}"
     outbox = VAR / "outbox"
     prepare_database(database_url)
     train_if_changed()
@@ -43,26 +47,30 @@ def run() -> int:
     polling = None
     try:
         print("Starting the Mi Aval API ...", flush=True)
-        api = start_api(database_url, token, outbox, port=_port("MIAVAL_API_PORT", 8000),
-                        extra_env={"MIAVAL_CODE_SECRET": secrets["MIAVAL_CODE_SECRET"]})  # fmt: skip
+        api = start_api(database_url, token, outbox, port=settings.api_port, extra_env=secrets_for("api", secrets))
         services.append(api)
         print("Starting the action server ...", flush=True)
-        actions = start_actions(api.url, token, port=_port("ACTIONS_PORT", 5055))
+        actions = start_actions(api.url, token, port=settings.actions_port, extra_env=secrets_for("actions", secrets))
         services.append(actions)
         print("Starting the Rasa server (loading the model takes a while) ...", flush=True)
-        rasa = start_rasa(actions.url, VAR / "rasa" / "tracker.db", port=_port("RASA_PORT", 5005))
+        rasa = start_rasa(
+            actions.url, VAR / "rasa" / "tracker.db", port=settings.rasa_port, extra_env=secrets_for("rasa", secrets)
+        )
         services.append(rasa)
         gateway = None
         if (ROOT / "channels" / "wsgi.py").exists():
             print("Starting the channel gateway ...", flush=True)
             gateway = start_gateway(
-                rasa.url, api.url, token, database_url, port=_port("GATEWAY_PORT", 8080),
-                extra_env={"TELEGRAM_WEBHOOK_SECRET": secrets["TELEGRAM_WEBHOOK_SECRET"]},
+                rasa.url, api.url, token, database_url, port=settings.gateway_port,
+                extra_env=secrets_for("gateway", secrets),
             )  # fmt: skip
             services.append(gateway)
-        if os.environ.get("TELEGRAM_BOT_TOKEN") and not os.environ.get("PUBLIC_URL"):
+        gateway_settings = SERVICE_SETTINGS["gateway"]
+        if gateway_settings.from_env().telegram_enabled and not explicitly_set(gateway_settings, "public_url"):
             # A bot token and no public URL: chat on Telegram by polling (README, "Telegram").
-            polling = start_telegram_polling(rasa.url, api.url, token, database_url)
+            polling = start_telegram_polling(
+                rasa.url, api.url, token, database_url, extra_env=secrets_for("telegram-polling", secrets)
+            )
         print()
         print("Mi Aval is running:")
         print(f"  Mi Aval API      {api.url}  (OpenAPI at {api.url}/v1/openapi.yaml)")
@@ -127,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "chat":
         from launcher.chat import chat
 
-        return chat(os.environ.get("RASA_URL", f"http://127.0.0.1:{_port('RASA_PORT', 5005)}"))
+        settings = Settings.from_env()
+        return chat(settings.rasa_url or f"http://127.0.0.1:{settings.rasa_port}")
     if args.command == "test-stories":
         return test_stories()
     return nlu_report()

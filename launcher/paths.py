@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from launcher.settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
-VAR = Path(os.environ.get("MIAVAL_VAR_DIR", ROOT / "var"))
+VAR = Path(Settings.from_env().var_dir or ROOT / "var")
 APP_BIN = ROOT / ".venv" / "bin"
 RASA_BIN = ROOT / ".venv-rasa" / "bin"
 MODELS_DIR = VAR / "rasa-models"

@@ -11,12 +11,14 @@ exactly as before (same validator class, same errors).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from typing import Any
 
 import jsonschema
 from jsonschema import validators
+
+from bot.rasa_settings import Settings
+from envsettings import install_redaction, secret_values
 
 _validators: dict[tuple[str, Any], Any] = {}
 
@@ -41,7 +43,9 @@ def apply() -> None:
 
 def main() -> None:
     # MIAVAL_RASA_SPEEDUPS=0 runs Rasa unchanged (for before/after measurements with `make bench`).
-    if os.environ.get("MIAVAL_RASA_SPEEDUPS", "1") != "0":
+    settings = Settings.from_env()
+    install_redaction(secret_values(settings))  # no secret setting in any log line
+    if settings.speedups:
         apply()
     from rasa.__main__ import main as rasa_main
 

@@ -1,28 +1,45 @@
-"""Local secrets for the embedded default, made once and kept in var/secrets.env."""
+"""Local secrets for the embedded default, made once and kept in var/secrets.env.
+
+Which variables are generated is declared in the services' settings modules
+(``generated=True``); the file holds those and nothing else.
+"""
 
 from __future__ import annotations
 
+import os
 import secrets
+from pathlib import Path
+from typing import Optional
 
 from launcher.paths import VAR
+from launcher.settings import generated_names
 
 SECRETS_PATH = VAR / "secrets.env"
-GENERATED = ("MIAVAL_API_TOKEN", "MIAVAL_CODE_SECRET", "TELEGRAM_WEBHOOK_SECRET")
 
 
-def local_secrets() -> dict[str, str]:
-    """Read var/secrets.env, adding any missing secret with a fresh random value."""
+def _read(path: Path) -> dict[str, str]:
     values: dict[str, str] = {}
-    if SECRETS_PATH.exists():
-        for line in SECRETS_PATH.read_text().splitlines():
+    if path.exists():
+        for line in path.read_text().splitlines():
             if "=" in line and not line.startswith("#"):
                 key, value = line.split("=", 1)
                 values[key.strip()] = value.strip()
-    missing = [key for key in GENERATED if key not in values]
-    if missing:
-        for key in missing:
-            values[key] = secrets.token_urlsafe(32)
-        SECRETS_PATH.parent.mkdir(parents=True, exist_ok=True)
-        SECRETS_PATH.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
-        SECRETS_PATH.chmod(0o600)
+    return values
+
+
+def local_secrets(path: Optional[Path] = None) -> dict[str, str]:
+    """Read var/secrets.env, adding any missing secret with a fresh random value.
+
+    Names no service reads any more (an old ``MIAVAL_CODE_SECRET``) are dropped from the file.
+    """
+    path = path or SECRETS_PATH
+    found = _read(path)
+    values = {name: found.get(name) or secrets.token_urlsafe(32) for name in generated_names()}
+    if values != found:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Created private (0600) before any secret is written to it.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write("".join(f"{key}={value}\n" for key, value in values.items()))
+        path.chmod(0o600)
     return values

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -17,9 +18,11 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Mapping, Optional
 
+from envsettings import environment, names, variables
 from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT
+from launcher.settings import SERVICE_SETTINGS, all_variables
 
 HOST = "127.0.0.1"
 
@@ -32,13 +35,39 @@ def free_port() -> int:
 
 
 def base_env(extra: Optional[dict[str, str]] = None) -> dict[str, str]:
-    """The environment every service gets: the repo on PYTHONPATH, quiet old-SQLAlchemy warnings."""
+    """The environment every process gets: the repo on PYTHONPATH, quiet old-SQLAlchemy warnings."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT)
     env["SQLALCHEMY_SILENCE_UBER_WARNING"] = "1"
     env["RASA_TELEMETRY_ENABLED"] = "false"  # nothing leaves this machine
     env.setdefault("PYTHONUNBUFFERED", "1")
     env.update(extra or {})
+    return env
+
+
+class UndeclaredVariable(ValueError):
+    """A variable given to a service that the service never reads."""
+
+
+def service_env(service: str, values: Mapping[str, str]) -> dict[str, str]:
+    """The environment of one service, built from its settings class's declarations.
+
+    ``values`` must all be variables the service declares (anything else would be
+    set and never read: UndeclaredVariable). From this process's environment the
+    service inherits its own variables but no other service's (their secrets stay
+    theirs); a generated secret still missing gets a fresh random value.
+    """
+    settings = SERVICE_SETTINGS[service]
+    own = names(settings)
+    undeclared = sorted(set(values) - own)
+    if undeclared:
+        raise UndeclaredVariable(f"{service} never reads {', '.join(undeclared)}")
+    others = {variable.name for variable in all_variables()} - own
+    env = {name: value for name, value in base_env().items() if name not in others}
+    env.update(values)
+    for variable in variables(settings):
+        if variable.generated and not env.get(variable.name):
+            env[variable.name] = secrets.token_urlsafe(32)
     return env
 
 
@@ -151,15 +180,15 @@ def start_api(
     No access log: its URL paths hold sender ids (phone numbers) and document tokens.
     """
     port = port or free_port()
-    env = base_env({"DATABASE_URL": database_url, "MIAVAL_API_TOKEN": token, "OUTBOX_DIR": str(outbox_dir)})
-    env.update(extra_env or {})
+    own = environment(SERVICE_SETTINGS["api"], database_url=database_url, api_token=token, outbox_dir=outbox_dir)
+    env = service_env("api", {**own, **(extra_env or {})})
     command = _gunicorn("miaval_api.wsgi:app", port, workers, threads)
     return _start("api", command, port, env, log_dir, "/healthz", 60)
 
 
 def prepare_database(database_url: str, load_demo: bool = True) -> None:
     """Migrate the schema to head and, on an empty database, load the demo portfolio."""
-    env = base_env({"DATABASE_URL": database_url})
+    env = service_env("api", environment(SERVICE_SETTINGS["api"], database_url=database_url))
     python = str(APP_BIN / "python")
     subprocess.run([python, "-m", "miaval_api", "migrate"], cwd=ROOT, env=env, check=True)
     if load_demo:
@@ -175,15 +204,9 @@ def start_actions(
     call (filing a claim) must not hold every other conversation's action.
     """
     port = port or free_port()
-    env = base_env(
-        {
-            "MIAVAL_API_URL": api_url,
-            "MIAVAL_API_TOKEN": token,
-            "ACTION_SERVER_SANIC_WORKERS": "2",
-            "SANIC_HOST": HOST,  # rasa-sdk listens on every interface unless told
-        }
-    )
-    env.update(extra_env or {})
+    # rasa-sdk listens on every interface unless told (sanic_host).
+    own = environment(SERVICE_SETTINGS["actions"], api_url=api_url, api_token=token, sanic_workers=2, sanic_host=HOST)
+    env = service_env("actions", {**own, **(extra_env or {})})
     command = [str(RASA_BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", str(port)]
     return _start("actions", command, port, env, log_dir, "/health", 120)
 
@@ -201,8 +224,8 @@ def start_rasa(
         raise ServiceFailed(f"no trained model at {model_path}: run `make train`")
     port = port or free_port()
     tracker_db.parent.mkdir(parents=True, exist_ok=True)
-    env = base_env({"ACTION_ENDPOINT_URL": f"{actions_url}/webhook", "TRACKER_DB": str(tracker_db)})
-    env.update(extra_env or {})
+    own = environment(SERVICE_SETTINGS["rasa"], action_endpoint_url=f"{actions_url}/webhook", tracker_db=tracker_db)
+    env = service_env("rasa", {**own, **(extra_env or {})})
     command = [
         # Rasa's CLI through launcher.rasa_main, which removes needless work from its hot path.
         str(RASA_BIN / "python"), "-m", "launcher.rasa_main", "run",
@@ -228,25 +251,32 @@ def start_gateway(
 ) -> ServiceProcess:
     """The channel gateway (Telegram and WhatsApp webhooks, web chat) under gunicorn."""
     port = port or free_port()
-    env = base_env(
-        {
-            "RASA_URL": rasa_url,
-            "MIAVAL_API_URL": api_url,
-            "MIAVAL_API_TOKEN": token,
-            "DATABASE_URL": database_url,
-            "PUBLIC_URL": f"http://{HOST}:{port}",
-        }
+    own = environment(
+        SERVICE_SETTINGS["gateway"],
+        rasa_url=rasa_url,
+        api_url=api_url,
+        api_token=token,
+        database_url=database_url,
+        public_url=f"http://{HOST}:{port}",
     )
-    env.update(extra_env or {})
+    env = service_env("gateway", {**own, **(extra_env or {})})
     command = _gunicorn("channels.wsgi:app", port, workers, threads, "--timeout", "60")
     return _start("gateway", command, port, env, log_dir, "/healthz", 60)
 
 
 def start_telegram_polling(
-    rasa_url: str, api_url: str, token: str, database_url: str, log_dir: Path = LOG_DIR
+    rasa_url: str,
+    api_url: str,
+    token: str,
+    database_url: str,
+    log_dir: Path = LOG_DIR,
+    extra_env: Optional[dict[str, str]] = None,
 ) -> subprocess.Popen:
     """Telegram without a public URL (needs TELEGRAM_BOT_TOKEN in the environment); no port, no health check."""
-    env = base_env({"RASA_URL": rasa_url, "MIAVAL_API_URL": api_url, "MIAVAL_API_TOKEN": token,
-                    "DATABASE_URL": database_url})  # fmt: skip
+    own = environment(
+        SERVICE_SETTINGS["telegram-polling"], rasa_url=rasa_url, api_url=api_url, api_token=token,
+        database_url=database_url,
+    )  # fmt: skip
+    env = service_env("telegram-polling", {**own, **(extra_env or {})})
     process, _ = _spawn("telegram-polling", [str(APP_BIN / "python"), "-m", "channels.telegram_polling"], env, log_dir)
     return process

@@ -25,6 +25,7 @@ PUBLIC_ENDPOINTS = {"health.healthz", "health.openapi", "static"}
 def create_app(config: Union[Settings, Mapping[str, Any], None] = None) -> Flask:
     """Build the API. ``config`` is a Settings, or overrides applied to the settings read from the environment."""
     settings = config if isinstance(config, Settings) else Settings.from_env(**dict(config or {}))
+    settings.check()
     app = Flask(__name__)
     # Uploads are the largest bodies; JSON endpoints enforce their own 1 MB limit as they read.
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + 64 * 1024

@@ -72,12 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     demo_parser = sub.add_parser("load-demo", help="load demo/portfolio.yml")
     demo_parser.add_argument("--if-empty", action="store_true", help="do nothing when data is already there")
     demo_parser.add_argument("--file", type=Path, default=None, help="another portfolio file")
-    serve_parser = sub.add_parser("serve", help="serve with gunicorn")
-    serve_parser.add_argument("--bind", default=os.environ.get("MIAVAL_API_BIND", "127.0.0.1:8000"))
-    serve_parser.add_argument("--workers", type=int, default=int(os.environ.get("MIAVAL_API_WORKERS", "2")))
-    serve_parser.add_argument("--threads", type=int, default=int(os.environ.get("MIAVAL_API_THREADS", "8")))
-    args = parser.parse_args(argv)
     settings = Settings.from_env()
+    serve_parser = sub.add_parser("serve", help="serve with gunicorn")
+    serve_parser.add_argument("--bind", default=settings.serve_bind)
+    serve_parser.add_argument("--workers", type=int, default=settings.serve_workers)
+    serve_parser.add_argument("--threads", type=int, default=settings.serve_threads)
+    args = parser.parse_args(argv)
     if args.command == "migrate":
         migrate(settings)
         return 0

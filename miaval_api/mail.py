@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -61,7 +62,8 @@ class Mailer:
             return
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout) as smtp:
             if settings.smtp_starttls:
-                smtp.starttls()
+                # A server without STARTTLS, or with a certificate we cannot verify, gets nothing.
+                smtp.starttls(context=ssl.create_default_context(cafile=settings.smtp_ca_file))
             if settings.smtp_user:
                 smtp.login(settings.smtp_user, settings.smtp_password or "")
             smtp.send_message(message)

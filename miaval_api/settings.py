@@ -1,16 +1,11 @@
-"""Every setting of the Mi Aval API, read from the environment in this one place."""
+"""Every setting of the Mi Aval API: each environment variable declared once (name, default, secret or not)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
-
-def _bool(value: str) -> bool:
-    return value.strip().lower() in ("1", "true", "yes", "on")
+from envsettings import MissingSetting, env, read
 
 
 def database_url(raw: str) -> str:
@@ -25,78 +20,54 @@ def database_url(raw: str) -> str:
 class Settings:
     """Settings of one API process. Build with :meth:`from_env`; tests may override any field."""
 
-    database_url: str = "sqlite:///var/miaval.db"
-    api_token: str = ""
-    # Key for code HMACs and document tokens; derived from the token when unset so that all workers agree.
-    secret_key: str = ""
-    timezone: str = "America/Argentina/Buenos_Aires"
-    code_ttl_seconds: int = 600
-    code_max_attempts: int = 5
-    resend_interval_seconds: int = 60
-    sends_per_hour: int = 5
-    link_max_failures: int = 5
-    link_failure_window_seconds: int = 24 * 3600
-    document_ttl_seconds: int = 15 * 60
+    database_url: str = env("DATABASE_URL", "sqlite:///var/miaval.db", secret=True)
+    # The service token of the gateway and the actions.
+    api_token: str = env("MIAVAL_API_TOKEN", secret=True, generated=True)
+    # The API's own key for code HMACs and document tokens: only the API holds it (never the service token).
+    secret_key: str = env("MIAVAL_SECRET_KEY", generated=True)
+    timezone: str = env("MIAVAL_TIMEZONE", "America/Argentina/Buenos_Aires")
+    code_ttl_seconds: int = env("VERIFICATION_CODE_TTL_SECONDS", 600)
+    code_max_attempts: int = env("VERIFICATION_MAX_ATTEMPTS", 5)
+    resend_interval_seconds: int = env("VERIFICATION_RESEND_INTERVAL_SECONDS", 60)
+    sends_per_hour: int = env("VERIFICATION_SENDS_PER_HOUR", 5)
+    link_max_failures: int = env("LINK_MAX_FAILURES", 5)
+    link_failure_window_seconds: int = env("LINK_FAILURE_WINDOW_SECONDS", 24 * 3600)
+    document_ttl_seconds: int = env("DOCUMENT_LINK_TTL_SECONDS", 15 * 60)
     late_report_days: int = 3  # art. 46, Ley 17.418
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 10 * 1024 * 1024
-    smtp_host: Optional[str] = None
-    smtp_port: int = 587
-    smtp_user: Optional[str] = None
-    smtp_password: Optional[str] = None
-    smtp_starttls: bool = False
+    smtp_host: Optional[str] = env("SMTP_HOST", None)
+    smtp_port: int = env("SMTP_PORT", 587)
+    smtp_user: Optional[str] = env("SMTP_USER", None)
+    smtp_password: Optional[str] = env("SMTP_PASSWORD", None, secret=True)
+    # STARTTLS with a verifying context whenever SMTP_HOST is set; 0 only for a loopback test server.
+    smtp_starttls: bool = env("SMTP_STARTTLS", True)
+    # CA bundle that signs the SMTP server's certificate, when not a public CA.
+    smtp_ca_file: Optional[str] = env("SMTP_CA_FILE", None)
     smtp_timeout: float = 10.0
-    mail_from: str = "Mi Aval <no-responder@miaval.example>"
-    outbox_dir: str = "var/outbox"
-    db_pool_size: int = 10
+    mail_from: str = env("MAIL_FROM", "Mi Aval <no-responder@miaval.example>")
+    outbox_dir: str = env("OUTBOX_DIR", "var/outbox")
+    db_pool_size: int = env("DB_POOL_SIZE", 10)
+    # `python -m miaval_api serve` (gunicorn): where and how many.
+    serve_bind: str = env("MIAVAL_API_BIND", "127.0.0.1:8000")
+    serve_workers: int = env("MIAVAL_API_WORKERS", 2)
+    serve_threads: int = env("MIAVAL_API_THREADS", 8)
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Settings:
-        """Read the environment (``os.environ`` by default), then apply ``overrides``."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        names = {
-            "database_url": "DATABASE_URL",
-            "api_token": "MIAVAL_API_TOKEN",
-            "secret_key": "MIAVAL_SECRET_KEY",
-            "timezone": "MIAVAL_TIMEZONE",
-            "code_ttl_seconds": "VERIFICATION_CODE_TTL_SECONDS",
-            "code_max_attempts": "VERIFICATION_MAX_ATTEMPTS",
-            "resend_interval_seconds": "VERIFICATION_RESEND_INTERVAL_SECONDS",
-            "sends_per_hour": "VERIFICATION_SENDS_PER_HOUR",
-            "link_max_failures": "LINK_MAX_FAILURES",
-            "link_failure_window_seconds": "LINK_FAILURE_WINDOW_SECONDS",
-            "document_ttl_seconds": "DOCUMENT_LINK_TTL_SECONDS",
-            "smtp_host": "SMTP_HOST",
-            "smtp_port": "SMTP_PORT",
-            "smtp_user": "SMTP_USER",
-            "smtp_password": "SMTP_PASSWORD",
-            "smtp_starttls": "SMTP_STARTTLS",
-            "mail_from": "MAIL_FROM",
-            "outbox_dir": "OUTBOX_DIR",
-            "db_pool_size": "DB_POOL_SIZE",
-        }
-        types = {f.name: f.type for f in fields(cls)}
-        for attr, var in names.items():
-            raw = env.get(var)
-            if raw is None or raw == "":
-                continue
-            kind = types[attr]
-            if kind == "int":
-                values[attr] = int(raw)
-            elif kind == "bool":
-                values[attr] = _bool(raw)
-            else:
-                values[attr] = raw
-        settings = cls(**values)
-        return replace(settings, **overrides) if overrides else settings
+        """Read the environment (this process's unless given), then apply ``overrides``."""
+        return read(cls, environ, **overrides)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", database_url(self.database_url))
 
+    def check(self) -> None:
+        """Raise MissingSetting for what the API cannot serve without (checked when the app is built)."""
+        if not self.secret_key:
+            raise MissingSetting("MIAVAL_SECRET_KEY is not set: the API needs its own secret key.")
+
     @property
     def secret(self) -> bytes:
-        """The server secret as bytes."""
-        if self.secret_key:
-            return self.secret_key.encode()
-        return hmac.new(b"miaval-derived-secret", self.api_token.encode(), hashlib.sha256).digest()
+        """The API's secret key as bytes; never derived from the service token."""
+        self.check()
+        return self.secret_key.encode()

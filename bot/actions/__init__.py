@@ -3,3 +3,9 @@
 The action server loads this package (``rasa run actions --actions bot.actions``);
 importing the flow modules here registers their actions.
 """
+
+from bot.actions.settings import Settings
+from envsettings import install_redaction, secret_values
+
+# The action server's secret settings (the API token) never reach a log line, whoever logs it.
+install_redaction(secret_values(Settings.from_env()))

@@ -1,8 +1,8 @@
 """The one place where actions reach the Mi Aval API and turn its errors into responses.
 
 Actions never build a client themselves: ``api()`` hands out one lazily created
-``MiAvalClient`` configured from the environment (MIAVAL_API_URL,
-MIAVAL_API_TOKEN, MIAVAL_API_TIMEOUT), sharing its connection pool.
+``MiAvalClient`` configured from the action server's settings
+(``bot/actions/settings.py``), sharing its connection pool.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from api_client import (
     NotVerified,
     RateLimited,
 )
+from bot.actions.settings import Settings
 
 _client: Optional[MiAvalClient] = None
 _lock = threading.Lock()
@@ -36,7 +37,8 @@ def api() -> MiAvalClient:
     if _client is None:
         with _lock:
             if _client is None:
-                _client = MiAvalClient.from_env()
+                settings = Settings.from_env()
+                _client = MiAvalClient(settings.api_url, settings.api_token, timeout=settings.api_timeout)
     return _client
 
 

@@ -6,12 +6,13 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import Optional
+from urllib.parse import urljoin
 
 import requests
 from werkzeug.datastructures import MultiDict
 
 from channels.assistant import IncomingFile
-from channels.settings import Settings
+from channels.settings import Settings, origin
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +67,29 @@ class Inbound:
         )
 
 
+class MediaNotFromTwilio(requests.RequestException):
+    """A MediaUrl outside Twilio's hosts: it gets no request, let alone the account's credentials."""
+
+
 def download_media(settings: Settings, media: MediaRef, stem: str) -> IncomingFile:
-    """The file behind a MediaUrl, fetched with the account's credentials (Twilio requires them)."""
+    """The file behind a MediaUrl, fetched with the account's credentials (Twilio requires them).
+
+    Only Twilio's own URLs get the credentials, and redirects are not followed
+    with them: Twilio sends media from a signed storage URL that needs none.
+    """
+    if origin(media.url) not in settings.twilio_media_origins:
+        raise MediaNotFromTwilio("media URL outside Twilio")
     response = requests.get(
         media.url,
         auth=(settings.twilio_account_sid, settings.twilio_auth_token),
         timeout=10,
         stream=True,
+        allow_redirects=False,
     )
+    if response.is_redirect:
+        location = urljoin(media.url, response.headers["Location"])
+        response.close()
+        response = requests.get(location, timeout=10, stream=True)
     response.raise_for_status()
     content = b""
     for chunk in response.iter_content(64 * 1024):

@@ -28,6 +28,7 @@ from tests.postgres import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "test-service-token-" + uuid.uuid4().hex
+SECRET_KEY = "test-secret-key-" + uuid.uuid4().hex  # the API's own key, unrelated to the token
 
 
 def free_port() -> int:
@@ -172,7 +173,8 @@ def base_env(database_url: str, smtp_port: int, workdir: Path, **extra: str) -> 
         MIAVAL_API_TOKEN=TOKEN,
         SMTP_HOST="127.0.0.1",
         SMTP_PORT=str(smtp_port),
-        SMTP_STARTTLS="0",
+        SMTP_STARTTLS="0",  # the loopback sink speaks plain SMTP
+        MIAVAL_SECRET_KEY=SECRET_KEY,
         MAIL_FROM="Mi Aval <no-responder@miaval.example>",
         OUTBOX_DIR=str(workdir / "outbox"),
     )

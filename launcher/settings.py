@@ -1,0 +1,56 @@
+"""The launcher's own settings: each environment variable declared once (name, default, secret or not).
+
+The services' settings are declared in each service's own module; the
+launcher imports those declarations (``SERVICE_SETTINGS``) to build each
+service's environment from the same names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+from bot.actions.settings import Settings as ActionServerSettings
+from bot.rasa_settings import Settings as RasaSettings
+from channels.settings import Settings as GatewaySettings
+from envsettings import Variable, env, read, variables
+from miaval_api.settings import Settings as ApiSettings
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What `make run` reads besides the services' own settings."""
+
+    var_dir: str = env("MIAVAL_VAR_DIR", doc="run-time files; var/ in the repository by default")
+    database_url: str = env("DATABASE_URL", secret=True, doc="var/miaval.db (SQLite) by default")
+    api_port: int = env("MIAVAL_API_PORT", 8000)
+    actions_port: int = env("ACTIONS_PORT", 5055)
+    rasa_port: int = env("RASA_PORT", 5005)
+    gateway_port: int = env("GATEWAY_PORT", 8080)
+    # `make chat`: the Rasa server to talk to (http://127.0.0.1:$RASA_PORT by default).
+    rasa_url: str = env("RASA_URL")
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> Settings:
+        """Read the settings from the environment."""
+        return read(cls, environ)
+
+
+# Each service (the name the launcher gives it) and the settings class of the process it runs.
+SERVICE_SETTINGS: dict[str, type] = {
+    "api": ApiSettings,
+    "actions": ActionServerSettings,
+    "rasa": RasaSettings,
+    "gateway": GatewaySettings,
+    "telegram-polling": GatewaySettings,
+}
+
+
+def all_variables() -> list[Variable]:
+    """Every variable any of our processes declares (the launcher's included)."""
+    return [variable for cls in (Settings, *SERVICE_SETTINGS.values()) for variable in variables(cls)]
+
+
+def generated_names() -> list[str]:
+    """The variables the launcher makes random values for (kept in var/secrets.env)."""
+    return sorted({variable.name for variable in all_variables() if variable.generated})
