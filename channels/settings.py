@@ -29,6 +29,8 @@ class Settings:
     public_url: str = "http://127.0.0.1:8080"
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = 10.0
+    # HMAC key shared with Rasa's gateway channel (secret; no default: without it Rasa answers nothing).
+    rasa_channel_secret: str = ""
     api_url: str = "http://127.0.0.1:8000"
     api_token: str = ""
     api_timeout: float = 5.0
@@ -63,6 +65,7 @@ class Settings:
             public_url=_env("PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/"),
             rasa_url=_env("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
             rasa_timeout=_float("RASA_TIMEOUT", 10.0),
+            rasa_channel_secret=_env("RASA_CHANNEL_SECRET"),
             api_url=_env("MIAVAL_API_URL", "http://127.0.0.1:8000").rstrip("/"),
             api_token=_env("MIAVAL_API_TOKEN"),
             api_timeout=_float("MIAVAL_API_TIMEOUT", 5.0),

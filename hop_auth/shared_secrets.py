@@ -1,0 +1,30 @@
+"""The shared secrets of the internal hops: their names, declared once, and how a process reads one.
+
+Neither has a default: a process that needs one and lacks it refuses to start.
+The launcher generates both for the embedded default (``var/secrets.env``).
+"""
+
+from __future__ import annotations
+
+import os
+
+# Gateway <-> Rasa: the HMAC key of the gateway's signed input channel. Read by the
+# gateway (channels/settings.py) and by Rasa (credentials.yml). Secret.
+RASA_CHANNEL_SECRET = "RASA_CHANNEL_SECRET"
+# Rasa -> action server: the bearer token. Read by Rasa (endpoints.yml) and by the
+# action server (launcher/actions_main.py). Secret.
+ACTION_SERVER_TOKEN = "ACTION_SERVER_TOKEN"
+
+HOP_SECRETS = (RASA_CHANNEL_SECRET, ACTION_SERVER_TOKEN)
+
+
+class MissingSecret(RuntimeError):
+    """A process was started without the secret it needs to authenticate a hop."""
+
+
+def required_secret(name: str, value: str | None = None) -> str:
+    """``value`` (or the environment variable ``name``) stripped; MissingSecret when empty."""
+    secret = (os.environ.get(name, "") if value is None else value).strip()
+    if not secret:
+        raise MissingSecret(f"{name} is not set: this hop would be open to anyone, so it refuses to start")
+    return secret
