@@ -9,8 +9,9 @@ import subprocess
 import sys
 import time
 
+from hop_auth.shared_secrets import RASA_CHANNEL_SECRET
 from launcher.paths import LOG_DIR, MODEL_PATH, RASA_BIN, ROOT, VAR
-from launcher.secrets import local_secrets
+from launcher.secrets import HopSecrets, local_secrets
 from launcher.services import (
     ServiceFailed,
     base_env,
@@ -35,6 +36,7 @@ def run() -> int:
     secrets = local_secrets()
     secrets.update({key: os.environ[key] for key in secrets if key in os.environ})  # the environment wins
     token = secrets["MIAVAL_API_TOKEN"]
+    hops = HopSecrets.from_values(secrets)
     database_url = os.environ.get("DATABASE_URL", f"sqlite:///{VAR / 'miaval.db'}")
     outbox = VAR / "outbox"
     prepare_database(database_url)
@@ -47,27 +49,27 @@ def run() -> int:
                         extra_env={"MIAVAL_CODE_SECRET": secrets["MIAVAL_CODE_SECRET"]})  # fmt: skip
         services.append(api)
         print("Starting the action server ...", flush=True)
-        actions = start_actions(api.url, token, port=_port("ACTIONS_PORT", 5055))
+        actions = start_actions(api.url, token, hops, port=_port("ACTIONS_PORT", 5055))
         services.append(actions)
         print("Starting the Rasa server (loading the model takes a while) ...", flush=True)
-        rasa = start_rasa(actions.url, VAR / "rasa" / "tracker.db", port=_port("RASA_PORT", 5005))
+        rasa = start_rasa(actions.url, VAR / "rasa" / "tracker.db", hops, port=_port("RASA_PORT", 5005))
         services.append(rasa)
         gateway = None
         if (ROOT / "channels" / "wsgi.py").exists():
             print("Starting the channel gateway ...", flush=True)
             gateway = start_gateway(
-                rasa.url, api.url, token, database_url, port=_port("GATEWAY_PORT", 8080),
+                rasa.url, api.url, token, database_url, hops, port=_port("GATEWAY_PORT", 8080),
                 extra_env={"TELEGRAM_WEBHOOK_SECRET": secrets["TELEGRAM_WEBHOOK_SECRET"]},
             )  # fmt: skip
             services.append(gateway)
         if os.environ.get("TELEGRAM_BOT_TOKEN") and not os.environ.get("PUBLIC_URL"):
             # A bot token and no public URL: chat on Telegram by polling (README, "Telegram").
-            polling = start_telegram_polling(rasa.url, api.url, token, database_url)
+            polling = start_telegram_polling(rasa.url, api.url, token, database_url, hops)
         print()
         print("Mi Aval is running:")
         print(f"  Mi Aval API      {api.url}  (OpenAPI at {api.url}/v1/openapi.yaml)")
         print(f"  Action server    {actions.url}")
-        print(f"  Rasa REST        {rasa.url}/webhooks/rest/webhook")
+        print(f"  Rasa server      {rasa.url}  (internal: only the gateway's signed messages)")
         if gateway:
             print(f"  Web chat demo    {gateway.url}/   <- open this in a browser")
         if polling:
@@ -127,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "chat":
         from launcher.chat import chat
 
-        return chat(os.environ.get("RASA_URL", f"http://127.0.0.1:{_port('RASA_PORT', 5005)}"))
+        secrets = local_secrets()
+        secret = os.environ.get(RASA_CHANNEL_SECRET) or secrets[RASA_CHANNEL_SECRET]
+        return chat(os.environ.get("RASA_URL", f"http://127.0.0.1:{_port('RASA_PORT', 5005)}"), secret)
     if args.command == "test-stories":
         return test_stories()
     return nlu_report()

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from hop_auth.shared_secrets import ACTION_SERVER_TOKEN, HOP_SECRETS, RASA_CHANNEL_SECRET
 from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT
+from launcher.secrets import HopSecrets
 
 HOST = "127.0.0.1"
 
@@ -32,8 +34,11 @@ def free_port() -> int:
 
 
 def base_env(extra: Optional[dict[str, str]] = None) -> dict[str, str]:
-    """The environment every service gets: the repo on PYTHONPATH, quiet old-SQLAlchemy warnings."""
-    env = dict(os.environ)
+    """The environment every service gets: the repo on PYTHONPATH, quiet old-SQLAlchemy warnings.
+
+    The hops' shared secrets are not inherited: each start_* function passes only the ones its process uses.
+    """
+    env = {key: value for key, value in os.environ.items() if key not in HOP_SECRETS}
     env["PYTHONPATH"] = str(ROOT)
     env["SQLALCHEMY_SILENCE_UBER_WARNING"] = "1"
     env["RASA_TELEMETRY_ENABLED"] = "false"  # nothing leaves this machine
@@ -167,9 +172,14 @@ def prepare_database(database_url: str, load_demo: bool = True) -> None:
 
 
 def start_actions(
-    api_url: str, token: str, port: Optional[int] = None, log_dir: Path = LOG_DIR, extra_env: Optional[dict] = None
+    api_url: str,
+    token: str,
+    hops: HopSecrets,
+    port: Optional[int] = None,
+    log_dir: Path = LOG_DIR,
+    extra_env: Optional[dict] = None,
 ) -> ServiceProcess:
-    """The Rasa action server (bot/actions), talking to the API at api_url.
+    """The Rasa action server (bot/actions), talking to the API at api_url, open only to Rasa's bearer token.
 
     Two Sanic worker processes: actions call the API with blocking HTTP, so one slow
     call (filing a claim) must not hold every other conversation's action.
@@ -181,27 +191,40 @@ def start_actions(
             "MIAVAL_API_TOKEN": token,
             "ACTION_SERVER_SANIC_WORKERS": "2",
             "SANIC_HOST": HOST,  # rasa-sdk listens on every interface unless told
+            ACTION_SERVER_TOKEN: hops.action_server_token,
         }
     )
     env.update(extra_env or {})
-    command = [str(RASA_BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", str(port)]
+    # rasa-sdk's server with the bearer token check (launcher/actions_main.py).
+    command = [str(RASA_BIN / "python"), "-m", "launcher.actions_main", "--actions", "bot.actions", "--port", str(port)]
     return _start("actions", command, port, env, log_dir, "/health", 120)
 
 
 def start_rasa(
     actions_url: str,
     tracker_db: Path,
+    hops: HopSecrets,
     model_path: Path = MODEL_PATH,
     port: Optional[int] = None,
     log_dir: Path = LOG_DIR,
     extra_env: Optional[dict] = None,
 ) -> ServiceProcess:
-    """The Rasa server with its REST channel, a persistent SQLite tracker store and the trained model."""
+    """The Rasa server: the gateway's signed channel only, no HTTP API, a persistent tracker store, the trained model.
+
+    It verifies the gateway's signatures (RASA_CHANNEL_SECRET) and sends the action server its token.
+    """
     if not Path(model_path).exists():
         raise ServiceFailed(f"no trained model at {model_path}: run `make train`")
     port = port or free_port()
     tracker_db.parent.mkdir(parents=True, exist_ok=True)
-    env = base_env({"ACTION_ENDPOINT_URL": f"{actions_url}/webhook", "TRACKER_DB": str(tracker_db)})
+    env = base_env(
+        {
+            "ACTION_ENDPOINT_URL": f"{actions_url}/webhook",
+            "TRACKER_DB": str(tracker_db),
+            RASA_CHANNEL_SECRET: hops.rasa_channel_secret,
+            ACTION_SERVER_TOKEN: hops.action_server_token,
+        }
+    )
     env.update(extra_env or {})
     command = [
         # Rasa's CLI through launcher.rasa_main, which removes needless work from its hot path.
@@ -220,13 +243,14 @@ def start_gateway(
     api_url: str,
     token: str,
     database_url: str,
+    hops: HopSecrets,
     port: Optional[int] = None,
     log_dir: Path = LOG_DIR,
     extra_env: Optional[dict[str, str]] = None,
     workers: int = 1,
     threads: int = 16,
 ) -> ServiceProcess:
-    """The channel gateway (Telegram and WhatsApp webhooks, web chat) under gunicorn."""
+    """The channel gateway (Telegram and WhatsApp webhooks, web chat) under gunicorn; it signs what it hands Rasa."""
     port = port or free_port()
     env = base_env(
         {
@@ -235,6 +259,7 @@ def start_gateway(
             "MIAVAL_API_TOKEN": token,
             "DATABASE_URL": database_url,
             "PUBLIC_URL": f"http://{HOST}:{port}",
+            RASA_CHANNEL_SECRET: hops.rasa_channel_secret,
         }
     )
     env.update(extra_env or {})
@@ -243,10 +268,10 @@ def start_gateway(
 
 
 def start_telegram_polling(
-    rasa_url: str, api_url: str, token: str, database_url: str, log_dir: Path = LOG_DIR
+    rasa_url: str, api_url: str, token: str, database_url: str, hops: HopSecrets, log_dir: Path = LOG_DIR
 ) -> subprocess.Popen:
     """Telegram without a public URL (needs TELEGRAM_BOT_TOKEN in the environment); no port, no health check."""
     env = base_env({"RASA_URL": rasa_url, "MIAVAL_API_URL": api_url, "MIAVAL_API_TOKEN": token,
-                    "DATABASE_URL": database_url})  # fmt: skip
+                    "DATABASE_URL": database_url, RASA_CHANNEL_SECRET: hops.rasa_channel_secret})  # fmt: skip
     process, _ = _spawn("telegram-polling", [str(APP_BIN / "python"), "-m", "channels.telegram_polling"], env, log_dir)
     return process
