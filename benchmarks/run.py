@@ -1,7 +1,7 @@
 """`python -m benchmarks.run [--soak]`: start the stack on free ports, drive the loads, print and save the figures.
 
 Loads (each on the full stack through the gateway's web chat API, then the same
-script straight into Rasa's REST channel):
+script straight into Rasa's gateway channel, signed):
   sequential  one conversation at a time
   open loop   `--rate` messages/s offered (rate x interval conversations, each writing every `--interval` s)
   closed loop `--concurrency` conversations with no pause between messages
