@@ -1,7 +1,7 @@
 """`python -m benchmarks.run [--soak]`: start the stack on free ports, drive the loads, print and save the figures.
 
 Loads (each on the full stack through the gateway's web chat API, then the same
-script straight into Rasa's REST channel):
+script straight into Rasa's gateway channel, signed):
   sequential  one conversation at a time
   open loop   `--rate` messages/s offered (rate x interval conversations, each writing every `--interval` s)
   closed loop `--concurrency` conversations with no pause between messages
@@ -27,7 +27,7 @@ from benchmarks.memory import MB, MemorySampler
 from benchmarks.report import RSS_BUDGET_MB, LoadResult, RunReport, Verdict, markdown
 from benchmarks.services import API_BENCH_ENV, GATEWAY_BENCH_ENV, BenchStack, start_stack
 from benchmarks.stats import Recorder
-from benchmarks.transports import GatewayWebChat, RasaRest, Transport
+from benchmarks.transports import GatewayWebChat, RasaAlone, Transport
 from launcher.paths import ROOT
 
 REPORT_DIR = ROOT / "reports" / "bench"
@@ -112,7 +112,7 @@ async def drive(args: argparse.Namespace, stack: BenchStack, sampler: MemorySamp
         if "full-stack" in paths:
             transports.append(GatewayWebChat(client, stack.gateway.url))
         if "rasa-alone" in paths:
-            transports.append(RasaRest(client, stack.rasa.url))
+            transports.append(RasaAlone(client, stack.rasa.url, stack.hops.rasa_channel_secret))
         outbox = Outbox(stack.outbox_dir)
         run_id = uuid.uuid4().hex[:6]
         # Warm-up: the first messages load TensorFlow graphs and fill connection pools; not measured.

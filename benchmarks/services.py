@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from launcher.secrets import HopSecrets
 from launcher.services import ServiceProcess, prepare_database, start_actions, start_api, start_gateway, start_rasa
 
 # Many chat identities sign in as Laura within minutes: the API's per-address
@@ -27,6 +28,7 @@ class BenchStack:
     gateway: ServiceProcess
     outbox_dir: Path
     tracker_db: Path
+    hops: HopSecrets
 
     def services(self) -> dict[str, ServiceProcess]:
         return {"gateway": self.gateway, "rasa": self.rasa, "actions": self.actions, "api": self.api}
@@ -53,6 +55,7 @@ def start_stack(
     log_dir = base / "log"
     tracker_db = base / "tracker.db"
     token = secrets.token_urlsafe(24)
+    hops = HopSecrets.generate()
     extra_env = extra_env or {}
     started: list[ServiceProcess] = []
     try:
@@ -67,15 +70,16 @@ def start_stack(
             extra_env={**API_BENCH_ENV, **extra_env.get("api", {})},
         )
         started.append(api)
-        actions = start_actions(api.url, token, log_dir=log_dir, extra_env=extra_env.get("actions"))
+        actions = start_actions(api.url, token, hops, log_dir=log_dir, extra_env=extra_env.get("actions"))
         started.append(actions)
-        rasa = start_rasa(actions.url, tracker_db, log_dir=log_dir, extra_env=extra_env.get("rasa"))
+        rasa = start_rasa(actions.url, tracker_db, hops, log_dir=log_dir, extra_env=extra_env.get("rasa"))
         started.append(rasa)
         gateway = start_gateway(
             rasa.url,
             api.url,
             token,
             database_url,
+            hops,
             log_dir=log_dir,
             extra_env={**GATEWAY_BENCH_ENV, **extra_env.get("gateway", {})},
             workers=gateway_workers,
@@ -86,4 +90,4 @@ def start_stack(
             service.stop()
         shutil.rmtree(base, ignore_errors=True)
         raise
-    return BenchStack(base, api, actions, rasa, gateway, outbox, tracker_db)
+    return BenchStack(base, api, actions, rasa, gateway, outbox, tracker_db, hops)

@@ -1,4 +1,4 @@
-"""Two ways into the assistant: the gateway's web chat JSON API (the full stack) and Rasa's REST channel alone.
+"""Two ways into the assistant: the gateway's web chat JSON API (the full stack) and Rasa's gateway channel alone.
 
 Both return the bot's answers as plain `BotMessage`s so that one conversation
 script drives either, and both say what counts as a failure for the user.
@@ -6,12 +6,15 @@ script drives either, and both say what counts as a failure for the user.
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
+
+from hop_auth.signing import CHANNEL_PATH, sign_message
 
 # What the gateway says when something behind it failed (channels/copy.py) and
 # what the actions say when the API is down (domain.yml utter_backend_down, utter_claim_kept):
@@ -96,13 +99,15 @@ class _HttpTransport:
         self.url = url
         self.timeout = timeout
 
-    def body(self, sender_id: str, text: str) -> dict[str, Any]:
+    def request(self, sender_id: str, text: str) -> tuple[bytes, dict[str, str]]:
+        """The body and headers to POST."""
         raise NotImplementedError
 
     async def send(self, sender_id: str, text: str) -> Answer:
+        body, headers = self.request(sender_id, text)
         started = time.perf_counter()
         try:
-            response = await self.client.post(self.url, json=self.body(sender_id, text), timeout=self.timeout)
+            response = await self.client.post(self.url, content=body, headers=headers, timeout=self.timeout)
         except httpx.TimeoutException:
             return Answer([], (time.perf_counter() - started) * 1000, "timeout")
         except httpx.HTTPError as exc:
@@ -117,16 +122,18 @@ class _HttpTransport:
         return Answer(messages, latency_ms, _classify(messages))
 
 
-class RasaRest(_HttpTransport):
-    """Rasa's REST channel: POST {sender, message} to /webhooks/rest/webhook."""
+class RasaAlone(_HttpTransport):
+    """Rasa's gateway channel, signed as the gateway signs (hop_auth.signing; async: no cap on concurrency)."""
 
     name = "rasa-alone"
 
-    def __init__(self, client: httpx.AsyncClient, rasa_url: str, timeout: float = 30.0):
-        super().__init__(client, rasa_url.rstrip("/") + "/webhooks/rest/webhook", timeout)
+    def __init__(self, client: httpx.AsyncClient, rasa_url: str, channel_secret: str, timeout: float = 30.0):
+        super().__init__(client, rasa_url.rstrip("/") + CHANNEL_PATH, timeout)
+        self.channel_secret = channel_secret
 
-    def body(self, sender_id: str, text: str) -> dict[str, Any]:
-        return {"sender": sender_id, "message": text}
+    def request(self, sender_id: str, text: str) -> tuple[bytes, dict[str, str]]:
+        signed = sign_message(self.channel_secret, sender_id, text)
+        return signed.body, signed.headers
 
 
 class GatewayWebChat(_HttpTransport):
@@ -138,6 +145,7 @@ class GatewayWebChat(_HttpTransport):
     def __init__(self, client: httpx.AsyncClient, gateway_url: str, timeout: float = 30.0):
         super().__init__(client, gateway_url.rstrip("/") + self.path, timeout)
 
-    def body(self, sender_id: str, text: str) -> dict[str, Any]:
+    def request(self, sender_id: str, text: str) -> tuple[bytes, dict[str, str]]:
         # Like the widget: every message carries a fresh delivery id (the gateway drops retried ids).
-        return {"sender": sender_id, "message": text, "id": secrets.token_urlsafe(12)}
+        body = {"sender": sender_id, "message": text, "id": secrets.token_urlsafe(12)}
+        return json.dumps(body, ensure_ascii=False).encode(), {"Content-Type": "application/json"}

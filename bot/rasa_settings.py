@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Mapping, Optional
 
 from envsettings import env, read
+from hop_auth.shared_secrets import ACTION_SERVER_TOKEN, RASA_CHANNEL_SECRET
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,10 @@ class Settings:
     action_endpoint_url: str = env("ACTION_ENDPOINT_URL", doc="endpoints.yml")
     # endpoints.yml: the SQLite file of the tracker store.
     tracker_db: str = env("TRACKER_DB", doc="endpoints.yml")
+    # credentials.yml: the HMAC key of the gateway's signed channel (bot/gateway_channel.py).
+    rasa_channel_secret: str = env(RASA_CHANNEL_SECRET, secret=True, generated=True, doc="credentials.yml")
+    # endpoints.yml: the bearer token Rasa sends the action server.
+    action_server_token: str = env(ACTION_SERVER_TOKEN, secret=True, generated=True, doc="endpoints.yml")
     # 0 runs Rasa without launcher.rasa_main's speed-ups (before/after measurements).
     speedups: bool = env("MIAVAL_RASA_SPEEDUPS", True)
 

@@ -40,7 +40,7 @@ def build_gateway(settings: Settings) -> Gateway:
     """Clients, limits and memories shared by every channel of this process."""
     api = MiAvalClient(settings.api_url, settings.api_token, timeout=settings.api_timeout)
     assistant = Assistant(
-        rasa=RasaClient(settings.rasa_url, settings.rasa_timeout),
+        rasa=RasaClient(settings.rasa_url, settings.rasa_channel_secret, settings.rasa_timeout),
         api=api,
         limiter=RateLimiter(settings.rate_limit_per_minute),
         choices=ChoiceMemory(),

@@ -7,6 +7,7 @@ from typing import Any, Optional
 from urllib.parse import urlsplit
 
 from envsettings import env, read
+from hop_auth.shared_secrets import RASA_CHANNEL_SECRET
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -32,6 +33,8 @@ class Settings:
     public_url: str = env("PUBLIC_URL", "http://127.0.0.1:8080")
     rasa_url: str = env("RASA_URL", "http://127.0.0.1:5005")
     rasa_timeout: float = env("RASA_TIMEOUT", 10.0)
+    # HMAC key shared with Rasa's gateway channel (hop_auth): the gateway signs every message it hands Rasa.
+    rasa_channel_secret: str = env(RASA_CHANNEL_SECRET, secret=True, generated=True)
     api_url: str = env("MIAVAL_API_URL", "http://127.0.0.1:8000")
     api_token: str = env("MIAVAL_API_TOKEN", secret=True, generated=True)
     api_timeout: float = env("MIAVAL_API_TIMEOUT", 5.0)

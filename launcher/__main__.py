@@ -9,8 +9,9 @@ import sys
 import time
 
 from envsettings import explicitly_set, name_of, names
+from hop_auth.shared_secrets import RASA_CHANNEL_SECRET
 from launcher.paths import LOG_DIR, MODEL_PATH, RASA_BIN, ROOT, VAR
-from launcher.secrets import local_secrets
+from launcher.secrets import HopSecrets, local_secrets
 from launcher.services import (
     ServiceFailed,
     base_env,
@@ -40,6 +41,7 @@ def run() -> int:
     secrets.update({name: value for name, value in base_env().items() if name in secrets and value})
     token = secrets[name_of(SERVICE_SETTINGS["api"], "api_token")]
     database_url = settings.database_url or f"sqlite:///{VAR / 'miaval.db'}"
+    hops = HopSecrets.from_values(secrets)
     outbox = VAR / "outbox"
     prepare_database(database_url)
     train_if_changed()
@@ -50,18 +52,21 @@ def run() -> int:
         api = start_api(database_url, token, outbox, port=settings.api_port, extra_env=secrets_for("api", secrets))
         services.append(api)
         print("Starting the action server ...", flush=True)
-        actions = start_actions(api.url, token, port=settings.actions_port, extra_env=secrets_for("actions", secrets))
+        actions = start_actions(
+            api.url, token, hops, port=settings.actions_port, extra_env=secrets_for("actions", secrets)
+        )
         services.append(actions)
         print("Starting the Rasa server (loading the model takes a while) ...", flush=True)
         rasa = start_rasa(
-            actions.url, VAR / "rasa" / "tracker.db", port=settings.rasa_port, extra_env=secrets_for("rasa", secrets)
-        )
+            actions.url, VAR / "rasa" / "tracker.db", hops, port=settings.rasa_port,
+            extra_env=secrets_for("rasa", secrets),
+        )  # fmt: skip
         services.append(rasa)
         gateway = None
         if (ROOT / "channels" / "wsgi.py").exists():
             print("Starting the channel gateway ...", flush=True)
             gateway = start_gateway(
-                rasa.url, api.url, token, database_url, port=settings.gateway_port,
+                rasa.url, api.url, token, database_url, hops, port=settings.gateway_port,
                 extra_env=secrets_for("gateway", secrets),
             )  # fmt: skip
             services.append(gateway)
@@ -69,13 +74,13 @@ def run() -> int:
         if gateway_settings.from_env().telegram_enabled and not explicitly_set(gateway_settings, "public_url"):
             # A bot token and no public URL: chat on Telegram by polling (README, "Telegram").
             polling = start_telegram_polling(
-                rasa.url, api.url, token, database_url, extra_env=secrets_for("telegram-polling", secrets)
+                rasa.url, api.url, token, database_url, hops, extra_env=secrets_for("telegram-polling", secrets)
             )
         print()
         print("Mi Aval is running:")
         print(f"  Mi Aval API      {api.url}  (OpenAPI at {api.url}/v1/openapi.yaml)")
         print(f"  Action server    {actions.url}")
-        print(f"  Rasa REST        {rasa.url}/webhooks/rest/webhook")
+        print(f"  Rasa server      {rasa.url}  (internal: only the gateway's signed messages)")
         if gateway:
             print(f"  Web chat demo    {gateway.url}/   <- open this in a browser")
         if polling:
@@ -136,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         from launcher.chat import chat
 
         settings = Settings.from_env()
-        return chat(settings.rasa_url or f"http://127.0.0.1:{settings.rasa_port}")
+        # The environment wins over var/secrets.env, as for `make run`.
+        secret = base_env().get(RASA_CHANNEL_SECRET) or local_secrets()[RASA_CHANNEL_SECRET]
+        return chat(settings.rasa_url or f"http://127.0.0.1:{settings.rasa_port}", secret)
     if args.command == "test-stories":
         return test_stories()
     return nlu_report()

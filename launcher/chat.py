@@ -1,25 +1,15 @@
-"""Chat with the running assistant in the terminal, through Rasa's REST channel."""
+"""Chat with the running assistant in the terminal, through Rasa's gateway channel (signed like the gateway)."""
 
 from __future__ import annotations
 
-import json
 import secrets
-import urllib.error
-import urllib.request
+
+from channels.rasa import RasaClient, RasaUnavailable
 
 
-def _send(rasa_url: str, sender: str, message: str) -> list[dict]:
-    request = urllib.request.Request(
-        f"{rasa_url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": message}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)
-
-
-def chat(rasa_url: str) -> int:
+def chat(rasa_url: str, channel_secret: str) -> int:
     """A read-eval-print loop: numbered buttons, `salir` to leave."""
+    client = RasaClient(rasa_url, channel_secret, timeout=30)
     sender = f"web:terminal-{secrets.token_hex(6)}"
     print(f"Conversación {sender}. Escribí tu mensaje (o 'salir').")
     buttons: list[dict] = []
@@ -34,8 +24,8 @@ def chat(rasa_url: str) -> int:
         if text.isdigit() and 1 <= int(text) <= len(buttons):
             text = buttons[int(text) - 1]["payload"]
         try:
-            answers = _send(rasa_url, sender, text)
-        except (urllib.error.URLError, OSError) as error:
+            answers = client.send(sender, text)
+        except RasaUnavailable as error:
             print(f"(no pude hablar con el asistente en {rasa_url}: {error}; ¿está corriendo `make run`?)")
             continue
         buttons = []

@@ -8,13 +8,34 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from hop_auth.shared_secrets import ACTION_SERVER_TOKEN, RASA_CHANNEL_SECRET
 from launcher.paths import VAR
 from launcher.settings import generated_names
 
 SECRETS_PATH = VAR / "secrets.env"
+
+
+@dataclass(frozen=True)
+class HopSecrets:
+    """The internal hops' shared secrets; launcher.services gives each process only the ones it uses."""
+
+    rasa_channel_secret: str  # gateway <-> Rasa (HMAC key of the signed channel)
+    action_server_token: str  # Rasa -> action server (bearer token)
+
+    @classmethod
+    def generate(cls) -> HopSecrets:
+        """Fresh random secrets (tests, benchmarks)."""
+        return cls(secrets.token_urlsafe(32), secrets.token_urlsafe(32))
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, str]) -> HopSecrets:
+        """From ``local_secrets()`` (or any mapping holding both names)."""
+        return cls(values[RASA_CHANNEL_SECRET], values[ACTION_SERVER_TOKEN])
 
 
 def _read(path: Path) -> dict[str, str]:

@@ -22,6 +22,7 @@ from typing import Mapping, Optional
 
 from envsettings import environment, names, variables
 from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT
+from launcher.secrets import HopSecrets
 from launcher.settings import SERVICE_SETTINGS, all_variables
 
 HOST = "127.0.0.1"
@@ -196,35 +197,51 @@ def prepare_database(database_url: str, load_demo: bool = True) -> None:
 
 
 def start_actions(
-    api_url: str, token: str, port: Optional[int] = None, log_dir: Path = LOG_DIR, extra_env: Optional[dict] = None
+    api_url: str,
+    token: str,
+    hops: HopSecrets,
+    port: Optional[int] = None,
+    log_dir: Path = LOG_DIR,
+    extra_env: Optional[dict] = None,
 ) -> ServiceProcess:
-    """The Rasa action server (bot/actions), talking to the API at api_url.
+    """The Rasa action server (bot/actions), talking to the API at api_url, open only to Rasa's bearer token.
 
     Two Sanic worker processes: actions call the API with blocking HTTP, so one slow
     call (filing a claim) must not hold every other conversation's action.
     """
     port = port or free_port()
     # rasa-sdk listens on every interface unless told (sanic_host).
-    own = environment(SERVICE_SETTINGS["actions"], api_url=api_url, api_token=token, sanic_workers=2, sanic_host=HOST)
+    own = environment(
+        SERVICE_SETTINGS["actions"], api_url=api_url, api_token=token, sanic_workers=2, sanic_host=HOST,
+        action_server_token=hops.action_server_token,
+    )  # fmt: skip
     env = service_env("actions", {**own, **(extra_env or {})})
-    command = [str(RASA_BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", str(port)]
+    # rasa-sdk's server with the bearer token check (launcher/actions_main.py).
+    command = [str(RASA_BIN / "python"), "-m", "launcher.actions_main", "--actions", "bot.actions", "--port", str(port)]
     return _start("actions", command, port, env, log_dir, "/health", 120)
 
 
 def start_rasa(
     actions_url: str,
     tracker_db: Path,
+    hops: HopSecrets,
     model_path: Path = MODEL_PATH,
     port: Optional[int] = None,
     log_dir: Path = LOG_DIR,
     extra_env: Optional[dict] = None,
 ) -> ServiceProcess:
-    """The Rasa server with its REST channel, a persistent SQLite tracker store and the trained model."""
+    """The Rasa server: the gateway's signed channel only, no HTTP API, a persistent tracker store, the trained model.
+
+    It verifies the gateway's signatures (RASA_CHANNEL_SECRET) and sends the action server its token.
+    """
     if not Path(model_path).exists():
         raise ServiceFailed(f"no trained model at {model_path}: run `make train`")
     port = port or free_port()
     tracker_db.parent.mkdir(parents=True, exist_ok=True)
-    own = environment(SERVICE_SETTINGS["rasa"], action_endpoint_url=f"{actions_url}/webhook", tracker_db=tracker_db)
+    own = environment(
+        SERVICE_SETTINGS["rasa"], action_endpoint_url=f"{actions_url}/webhook", tracker_db=tracker_db,
+        rasa_channel_secret=hops.rasa_channel_secret, action_server_token=hops.action_server_token,
+    )  # fmt: skip
     env = service_env("rasa", {**own, **(extra_env or {})})
     command = [
         # Rasa's CLI through launcher.rasa_main, which removes needless work from its hot path.
@@ -243,13 +260,14 @@ def start_gateway(
     api_url: str,
     token: str,
     database_url: str,
+    hops: HopSecrets,
     port: Optional[int] = None,
     log_dir: Path = LOG_DIR,
     extra_env: Optional[dict[str, str]] = None,
     workers: int = 1,
     threads: int = 16,
 ) -> ServiceProcess:
-    """The channel gateway (Telegram and WhatsApp webhooks, web chat) under gunicorn."""
+    """The channel gateway (Telegram and WhatsApp webhooks, web chat) under gunicorn; it signs what it hands Rasa."""
     port = port or free_port()
     own = environment(
         SERVICE_SETTINGS["gateway"],
@@ -258,6 +276,7 @@ def start_gateway(
         api_token=token,
         database_url=database_url,
         public_url=f"http://{HOST}:{port}",
+        rasa_channel_secret=hops.rasa_channel_secret,
     )
     env = service_env("gateway", {**own, **(extra_env or {})})
     command = _gunicorn("channels.wsgi:app", port, workers, threads, "--timeout", "60")
@@ -269,13 +288,14 @@ def start_telegram_polling(
     api_url: str,
     token: str,
     database_url: str,
+    hops: HopSecrets,
     log_dir: Path = LOG_DIR,
     extra_env: Optional[dict[str, str]] = None,
 ) -> subprocess.Popen:
     """Telegram without a public URL (needs TELEGRAM_BOT_TOKEN in the environment); no port, no health check."""
     own = environment(
         SERVICE_SETTINGS["telegram-polling"], rasa_url=rasa_url, api_url=api_url, api_token=token,
-        database_url=database_url,
+        database_url=database_url, rasa_channel_secret=hops.rasa_channel_secret,
     )  # fmt: skip
     env = service_env("telegram-polling", {**own, **(extra_env or {})})
     process, _ = _spawn("telegram-polling", [str(APP_BIN / "python"), "-m", "channels.telegram_polling"], env, log_dir)

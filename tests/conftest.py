@@ -6,7 +6,8 @@ environments (the app's Python 3.11 and Rasa's Python 3.10).
 - `demo_api`: the Mi Aval API over a fresh SQLite database holding the demo
   portfolio, e-mail written to an outbox folder.
 - `stack`: `demo_api` plus the action server and the Rasa server with the
-  trained model (`make train` first).
+  trained model (`make train` first), with their own hop secrets (`stack.hops`:
+  the gateway channel's HMAC key, the action server's bearer token).
 
 Tests that change the demo people's data in a way others would notice
 (deleting Laura's account, say) start their own API instead.
@@ -22,6 +23,7 @@ from typing import Optional
 import pytest
 
 from launcher.outbox import latest_code  # noqa: F401 - tests import it from here
+from launcher.secrets import HopSecrets
 from launcher.services import ServiceProcess, prepare_database, start_actions, start_api, start_rasa
 
 # Many tests sign in as the same demo people from different chats; the limits on
@@ -45,6 +47,7 @@ class Stack:
     actions: ServiceProcess
     rasa: ServiceProcess
     tracker_db: Path
+    hops: HopSecrets
 
     @property
     def api_url(self) -> str:
@@ -91,13 +94,14 @@ def demo_api(tmp_path_factory) -> DemoApi:
 @pytest.fixture(scope="session")
 def stack(demo_api, tmp_path_factory) -> Stack:
     base = tmp_path_factory.mktemp("stack")
-    actions = start_actions(demo_api.url, demo_api.token, log_dir=base / "log")
+    hops = HopSecrets.generate()
+    actions = start_actions(demo_api.url, demo_api.token, hops, log_dir=base / "log")
     tracker_db = base / "tracker.db"
     try:
-        rasa = start_rasa(actions.url, tracker_db, log_dir=base / "log")
+        rasa = start_rasa(actions.url, tracker_db, hops, log_dir=base / "log")
     except Exception:
         actions.stop()
         raise
-    yield Stack(api=demo_api, actions=actions, rasa=rasa, tracker_db=tracker_db)
+    yield Stack(api=demo_api, actions=actions, rasa=rasa, tracker_db=tracker_db, hops=hops)
     rasa.stop()
     actions.stop()

@@ -1,7 +1,8 @@
 """Custom actions of the Mi Aval assistant, one module per flow.
 
-The action server loads this package (``rasa run actions --actions bot.actions``);
-importing the flow modules here registers their actions.
+The action server (``python -m launcher.actions_main --actions bot.actions``:
+rasa-sdk behind a bearer token) loads this package; importing the flow modules
+here registers their actions.
 """
 
 from bot.actions.settings import Settings

@@ -127,6 +127,7 @@ def _start(stack, fake_twilio, fake_telegram, log_dir: Path, **overrides: str) -
         stack.api_url,
         stack.api_token,
         stack.database_url,
+        stack.hops,
         log_dir=log_dir,
         extra_env=env,
     )

@@ -113,6 +113,7 @@ def test_polling_mode_answers_without_a_webhook(stack, fake_telegram, tmp_path):
     env = base_env(
         {
             "RASA_URL": stack.rasa_url,
+            "RASA_CHANNEL_SECRET": stack.hops.rasa_channel_secret,
             "MIAVAL_API_URL": stack.api_url,
             "MIAVAL_API_TOKEN": stack.api_token,
             "DATABASE_URL": stack.database_url,

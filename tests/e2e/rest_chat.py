@@ -1,27 +1,23 @@
-"""A conversation with the real Rasa server over its REST channel, as a test drives it."""
+"""A conversation with the real Rasa server over the gateway's signed channel, as a test drives it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import requests
+from channels.rasa import RasaClient
 
 
 @dataclass
 class RestChat:
     """One sender id talking to Rasa; keeps the last answers and their buttons."""
 
-    rasa_url: str
+    rasa: RasaClient
     sender: str
     answers: list[dict] = field(default_factory=list)
     transcript: list[str] = field(default_factory=list)
 
     def say(self, text: str) -> list[dict]:
-        response = requests.post(
-            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": self.sender, "message": text}, timeout=60
-        )
-        response.raise_for_status()
-        self.answers = response.json()
+        self.answers = self.rasa.send(self.sender, text)
         self.transcript.append(f"user: {text}")
         self.transcript.extend(f"bot: {answer.get('text') or answer.get('custom')}" for answer in self.answers)
         return self.answers

@@ -1,4 +1,4 @@
-"""End to end through Rasa's REST channel, with the demo portfolio: the assistant,
+"""End to end through Rasa's gateway channel (signed, as the gateway does), with the demo portfolio: the assistant,
 its actions and the Mi Aval API, all real (the `stack` fixture)."""
 
 from __future__ import annotations
@@ -9,12 +9,14 @@ import time
 
 import requests
 
+from channels.rasa import RasaClient
 from tests.conftest import latest_code
 from tests.e2e.rest_chat import RestChat
 
 
 def _chat(stack, name: str) -> RestChat:
-    return RestChat(stack.rasa_url, f"web:e2e-{name}-{secrets.token_hex(4)}")
+    client = RasaClient(stack.rasa_url, stack.hops.rasa_channel_secret, timeout=60)
+    return RestChat(client, f"web:e2e-{name}-{secrets.token_hex(4)}")
 
 
 def _sign_in(chat: RestChat, outbox, email: str) -> None:

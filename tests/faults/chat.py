@@ -1,4 +1,5 @@
-"""A customer talking to Rasa's REST channel, for the fault tests: sign in as Laura, walk the claim form.
+"""A customer talking to Rasa's gateway channel (signed, as the gateway does), for the fault tests:
+sign in as Laura, walk the claim form.
 
 The claim form is answered by what each question asks (benchmarks.conversation
 holds those answers), so these tests follow the form instead of its order.
@@ -16,6 +17,7 @@ import requests
 
 from benchmarks.conversation import AUTO_POLICY, CLAIM_NUMBER, EMAIL, form_answer, normalized
 from benchmarks.transports import Answer, BotMessage
+from channels.rasa import RasaClient, RasaUnavailable
 from launcher.outbox import latest_code
 
 # The claim summary (domain.yml utter_claim_summary) ends asking this, with a «Confirmar» button.
@@ -28,24 +30,24 @@ def new_sender() -> str:
 
 @dataclass
 class Chat:
-    rasa_url: str
+    rasa: RasaClient
     outbox_dir: Path
     sender: str = field(default_factory=new_sender)
     log: list[tuple[str, str]] = field(default_factory=list)
 
     def say(self, text: str, timeout: float = 30.0) -> Answer:
         started = time.perf_counter()
-        response = requests.post(
-            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": self.sender, "message": text}, timeout=timeout
-        )
+        try:
+            answers = self.rasa.send(self.sender, text, timeout=timeout)
+        except RasaUnavailable as failure:
+            raise AssertionError(f"Rasa failed ({failure}) on {text!r}\n{self.transcript()}") from failure
         latency = (time.perf_counter() - started) * 1000
-        assert response.status_code == 200, f"Rasa answered {response.status_code} to {text!r}: {response.text[:300]}"
         messages = [
             BotMessage(
                 text=str(item.get("text") or ""),
                 buttons=tuple((str(b.get("title", "")), str(b.get("payload", ""))) for b in item.get("buttons") or []),
             )
-            for item in response.json()
+            for item in answers
         ]
         answer = Answer(messages, latency)
         self.log.append((text, answer.text))

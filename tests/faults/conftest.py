@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from channels.rasa import RasaClient
+from launcher.secrets import HopSecrets
 from launcher.services import ServiceProcess, prepare_database, start_actions, start_api, start_rasa
 
 # Several tests sign in as Laura within a minute; the per-address resend limit would refuse them.
@@ -25,6 +27,11 @@ class FaultStack:
     api: ServiceProcess
     actions: ServiceProcess
     rasa: ServiceProcess
+    hops: HopSecrets
+
+    def rasa_client(self) -> RasaClient:
+        """A signed client of this stack's Rasa, as the gateway talks to it."""
+        return RasaClient(self.rasa.url, self.hops.rasa_channel_secret, timeout=30)
 
     def restart_api(self, port: int | None = None) -> ServiceProcess:
         """A new API process on the same port and database (the old one must be stopped)."""
@@ -38,7 +45,7 @@ class FaultStack:
         """Stop Rasa and start it again on the same port and the same tracker store."""
         port = self.rasa.port
         self.rasa.stop()
-        self.rasa = start_rasa(self.actions.url, self.tracker_db, port=port, log_dir=self.base / "log")
+        self.rasa = start_rasa(self.actions.url, self.tracker_db, self.hops, port=port, log_dir=self.base / "log")
         return self.rasa
 
 
@@ -48,20 +55,21 @@ def fault_stack(tmp_path_factory) -> FaultStack:
     database_url = f"sqlite:///{base / 'miaval.db'}"
     token = secrets.token_urlsafe(24)
     outbox = base / "outbox"
+    hops = HopSecrets.generate()
     prepare_database(database_url)
     started: list[ServiceProcess] = []
     try:
         api = start_api(database_url, token, outbox, log_dir=base / "log", extra_env=API_ENV)
         started.append(api)
-        actions = start_actions(api.url, token, log_dir=base / "log")
+        actions = start_actions(api.url, token, hops, log_dir=base / "log")
         started.append(actions)
-        rasa = start_rasa(actions.url, base / "tracker.db", log_dir=base / "log")
+        rasa = start_rasa(actions.url, base / "tracker.db", hops, log_dir=base / "log")
         started.append(rasa)
     except BaseException:
         for service in reversed(started):
             service.stop()
         raise
-    stack = FaultStack(base, database_url, token, outbox, base / "tracker.db", api, actions, rasa)
+    stack = FaultStack(base, database_url, token, outbox, base / "tracker.db", api, actions, rasa, hops)
     yield stack
     for service in (stack.rasa, stack.actions, stack.api):
         service.stop()

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.timeout(600)
 
 
 def test_claim_survives_api_outage_and_is_filed_once(fault_stack):
-    chat = Chat(fault_stack.rasa.url, fault_stack.outbox_dir)
+    chat = Chat(fault_stack.rasa_client(), fault_stack.outbox_dir)
     chat.sign_in()
     before = auto_claims(claims_of(fault_stack.api.url, fault_stack.token, chat.sender))
     confirmation = chat.answer_until_confirmation(chat.start_claim())

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.timeout(900)
 
 
 def test_form_resumes_after_rasa_restart(fault_stack):
-    chat = Chat(fault_stack.rasa.url, fault_stack.outbox_dir)
+    chat = Chat(fault_stack.rasa_client(), fault_stack.outbox_dir)
     chat.sign_in()
     before = auto_claims(claims_of(fault_stack.api.url, fault_stack.token, chat.sender))
     question = chat.answer_form(chat.start_claim(), turns=2)
@@ -24,7 +24,7 @@ def test_form_resumes_after_rasa_restart(fault_stack):
     asked = normalized(question.messages[-1].text)
 
     fault_stack.restart_rasa()
-    chat.rasa_url = fault_stack.rasa.url
+    chat.rasa = fault_stack.rasa_client()
 
     resumed = chat.say(form_answer(question))
     assert resumed.messages, chat.transcript()
