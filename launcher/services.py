@@ -56,7 +56,7 @@ def service_env(service: str, values: Mapping[str, str]) -> dict[str, str]:
     ``values`` must all be variables the service declares (anything else would be
     set and never read: UndeclaredVariable). From this process's environment the
     service inherits its own variables but no other service's (their secrets stay
-    theirs); a generated secret still missing gets a fresh random value.
+    theirs); a generated secret neither given nor inherited gets a fresh random value.
     """
     settings = SERVICE_SETTINGS[service]
     own = names(settings)
@@ -67,7 +67,8 @@ def service_env(service: str, values: Mapping[str, str]) -> dict[str, str]:
     env = {name: value for name, value in base_env().items() if name not in others}
     env.update(values)
     for variable in variables(settings):
-        if variable.generated and not env.get(variable.name):
+        # A value given on purpose, even empty, is kept: a hop secret given empty must make its service refuse to start.
+        if variable.generated and variable.name not in values and not env.get(variable.name):
             env[variable.name] = secrets.token_urlsafe(32)
     return env
 
