@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Optional
 
 from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT
+from launcher.secrets import tracker_secrets
 
 HOST = "127.0.0.1"
 
@@ -196,13 +197,21 @@ def start_rasa(
     log_dir: Path = LOG_DIR,
     extra_env: Optional[dict] = None,
 ) -> ServiceProcess:
-    """The Rasa server with its REST channel, a persistent SQLite tracker store and the trained model."""
+    """The Rasa server with its REST channel, the sealed tracker store and the trained model.
+
+    Conversations go to SQLite at ``tracker_db`` unless ``extra_env`` names another
+    ``TRACKER_STORE_URL``. The store's keys come from ``extra_env`` or the
+    environment; without them a throw-away stack gets fresh ones (restart it with
+    the same ``env`` to read its conversations again).
+    """
     if not Path(model_path).exists():
         raise ServiceFailed(f"no trained model at {model_path}: run `make train`")
     port = port or free_port()
     tracker_db.parent.mkdir(parents=True, exist_ok=True)
-    env = base_env({"ACTION_ENDPOINT_URL": f"{actions_url}/webhook", "TRACKER_DB": str(tracker_db)})
+    env = base_env({"ACTION_ENDPOINT_URL": f"{actions_url}/webhook", "TRACKER_STORE_URL": f"sqlite:///{tracker_db}"})
     env.update(extra_env or {})
+    for name, value in tracker_secrets().items():
+        env.setdefault(name, value)
     command = [
         # Rasa's CLI through launcher.rasa_main, which removes needless work from its hot path.
         str(RASA_BIN / "python"), "-m", "launcher.rasa_main", "run",
