@@ -9,8 +9,8 @@ import subprocess
 import sys
 import time
 
-from launcher.paths import LOG_DIR, MODEL_PATH, RASA_BIN, ROOT, VAR
-from launcher.secrets import local_secrets
+from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT, VAR
+from launcher.secrets import TRACKER_SECRETS, local_secrets
 from launcher.services import (
     ServiceFailed,
     base_env,
@@ -23,9 +23,19 @@ from launcher.services import (
 )
 from launcher.training import train_if_changed
 
+PURGE_EVERY_SECONDS = 24 * 3600
+
 
 def _port(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
+
+
+def purge_old_data(database_url: str, env: dict[str, str]) -> None:
+    """``python -m miaval_api purge``: the retention rules (miaval_api/services/retention.py), once."""
+    command = [str(APP_BIN / "python"), "-m", "miaval_api", "purge"]
+    completed = subprocess.run(command, cwd=ROOT, env=base_env({"DATABASE_URL": database_url, **env}))
+    if completed.returncode != 0:
+        print("the retention purge failed; the services start anyway", file=sys.stderr)
 
 
 def run() -> int:
@@ -37,20 +47,27 @@ def run() -> int:
     token = secrets["MIAVAL_API_TOKEN"]
     database_url = os.environ.get("DATABASE_URL", f"sqlite:///{VAR / 'miaval.db'}")
     outbox = VAR / "outbox"
+    # Rasa's conversation store: Rasa seals with the keys, the API erases and purges by the sender key.
+    tracker_url = os.environ.get("TRACKER_STORE_URL", f"sqlite:///{VAR / 'rasa' / 'tracker.db'}")
+    tracker = {"TRACKER_STORE_URL": tracker_url, **{key: secrets[key] for key in TRACKER_SECRETS}}
     prepare_database(database_url)
+    purge_env = {"OUTBOX_DIR": str(outbox), "TRACKER_STORE_URL": tracker_url,
+                 "TRACKER_SENDER_KEY": secrets["TRACKER_SENDER_KEY"]}  # fmt: skip
+    purge_old_data(database_url, purge_env)
+    next_purge = time.monotonic() + PURGE_EVERY_SECONDS
     train_if_changed()
     services = []
     polling = None
     try:
         print("Starting the Mi Aval API ...", flush=True)
         api = start_api(database_url, token, outbox, port=_port("MIAVAL_API_PORT", 8000),
-                        extra_env={"MIAVAL_CODE_SECRET": secrets["MIAVAL_CODE_SECRET"]})  # fmt: skip
+                        extra_env={"MIAVAL_CODE_SECRET": secrets["MIAVAL_CODE_SECRET"], **purge_env})  # fmt: skip
         services.append(api)
         print("Starting the action server ...", flush=True)
         actions = start_actions(api.url, token, port=_port("ACTIONS_PORT", 5055))
         services.append(actions)
         print("Starting the Rasa server (loading the model takes a while) ...", flush=True)
-        rasa = start_rasa(actions.url, VAR / "rasa" / "tracker.db", port=_port("RASA_PORT", 5005))
+        rasa = start_rasa(actions.url, VAR / "rasa" / "tracker.db", port=_port("RASA_PORT", 5005), extra_env=tracker)
         services.append(rasa)
         gateway = None
         if (ROOT / "channels" / "wsgi.py").exists():
@@ -77,6 +94,9 @@ def run() -> int:
         print("Chat in the terminal with `make chat`. Stop with Ctrl-C.", flush=True)
         while all(service.alive() for service in services):
             time.sleep(1)
+            if time.monotonic() >= next_purge:  # the retention purge, every day while running
+                purge_old_data(database_url, purge_env)
+                next_purge = time.monotonic() + PURGE_EVERY_SECONDS
         dead = next(service for service in services if not service.alive())
         print(f"{dead.name} stopped unexpectedly:\n{dead.log_tail()}", file=sys.stderr)
         return 1

@@ -49,6 +49,10 @@ class Settings:
     mail_from: str = "Mi Aval <no-responder@miaval.example>"
     outbox_dir: str = "var/outbox"
     db_pool_size: int = 10
+    # Rasa's conversation store (conversation_store/): account deletion and the purge erase from it.
+    tracker_store_url: str = ""
+    tracker_sender_key: str = ""
+    retention_days: int = 180  # conversations and other records not touched for this long are purged
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Settings:
@@ -75,6 +79,9 @@ class Settings:
             "mail_from": "MAIL_FROM",
             "outbox_dir": "OUTBOX_DIR",
             "db_pool_size": "DB_POOL_SIZE",
+            "tracker_store_url": "TRACKER_STORE_URL",
+            "tracker_sender_key": "TRACKER_SENDER_KEY",
+            "retention_days": "RETENTION_DAYS",
         }
         types = {f.name: f.type for f in fields(cls)}
         for attr, var in names.items():
@@ -93,6 +100,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", database_url(self.database_url))
+        object.__setattr__(self, "tracker_store_url", database_url(self.tracker_store_url))
 
     @property
     def secret(self) -> bytes:
