@@ -7,7 +7,7 @@ SQLAlchemy and cryptography, which both test environments have.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 from conversation_store import rows
 from conversation_store.sealing import Sealer, row_key
@@ -22,18 +22,16 @@ def _engine_url(url: str) -> str:
     return url
 
 
-def stored_events(tracker_env: Mapping[str, str], sender_id: str) -> list[dict[str, Any]]:
-    """Every event stored for a sender, unsealed, oldest first."""
+def stored_events(tracker_env: Mapping[str, str], sender_id: Optional[str] = None) -> list[dict[str, Any]]:
+    """Every event stored for a sender (for every sender when None), unsealed, oldest first."""
     settings = StoreSettings.from_env(tracker_env)
     sealer = Sealer(settings.encryption_keys)
+    query = rows.events.select().order_by(rows.events.c.id)
+    if sender_id is not None:
+        query = query.where(rows.events.c.sender_id == row_key(settings.sender_key, sender_id))
     engine = rows.make_engine(_engine_url(settings.url))
     try:
         with engine.connect() as connection:
-            query = (
-                rows.events.select()
-                .where(rows.events.c.sender_id == row_key(settings.sender_key, sender_id))
-                .order_by(rows.events.c.id)
-            )
             return [sealer.unseal(row.data) for row in connection.execute(query)]
     finally:
         engine.dispose()
