@@ -13,6 +13,7 @@ in the Mi Aval API), on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
@@ -44,6 +45,9 @@ erasures = sa.Table(
 
 def make_engine(url: Any) -> sa.engine.Engine:
     """An engine on the store; on SQLite deleted rows are overwritten (secure_delete), not left in free pages."""
+    database = sa.engine.make_url(url).database
+    if str(url).startswith("sqlite") and database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/rasa/ yet
     engine = sa.create_engine(url)
     overwrite_deleted_rows(engine)
     return engine
