@@ -87,8 +87,8 @@ def test_sealed_store_on_postgresql_resumes_and_erases(postgres_stack):
     stack.start_rasa()  # a new Rasa process, the same store and keys: still signed in
     assert "AU-1048576" in "\n".join(_web(stack, sender, "que seguros tengo?"))
 
-    _web(stack, sender, "quiero borrar mi cuenta")
-    assert "borré tu cuenta" in "\n".join(_web(stack, sender, "Sí, borrar mi cuenta"))
+    assert "seguro que querés borrar" in "\n".join(_web(stack, sender, "quiero borrar mi cuenta")).lower()
+    assert "borré tu cuenta" in "\n".join(_web(stack, sender, "sí"))
     assert user_texts(stack.tracker_env, sender) == []
     assert _web(stack, sender, "hola"), "the conversation does not go on after the erasure"
     assert user_texts(stack.tracker_env, sender) == ["hola"]
