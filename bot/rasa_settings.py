@@ -9,18 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
+from conversation_store.settings import StoreSettings
 from envsettings import env, read
 from hop_auth.shared_secrets import ACTION_SERVER_TOKEN, RASA_CHANNEL_SECRET
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Settings of the Rasa server process."""
+class Settings(StoreSettings):
+    """Settings of the Rasa server process: the conversation store's (``tracker_store_url``...) and these."""
 
     # endpoints.yml: the action server's webhook, e.g. http://127.0.0.1:5055/webhook
     action_endpoint_url: str = env("ACTION_ENDPOINT_URL", doc="endpoints.yml")
-    # endpoints.yml: the SQLite file of the tracker store.
-    tracker_db: str = env("TRACKER_DB", doc="endpoints.yml")
     # credentials.yml: the HMAC key of the gateway's signed channel (bot/gateway_channel.py).
     rasa_channel_secret: str = env(RASA_CHANNEL_SECRET, secret=True, generated=True, doc="credentials.yml")
     # endpoints.yml: the bearer token Rasa sends the action server.

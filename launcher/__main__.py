@@ -8,14 +8,15 @@ import subprocess
 import sys
 import time
 
-from envsettings import explicitly_set, name_of, names
+from envsettings import environment, explicitly_set, name_of, names
 from hop_auth.shared_secrets import RASA_CHANNEL_SECRET
-from launcher.paths import LOG_DIR, MODEL_PATH, RASA_BIN, ROOT, VAR
+from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT, VAR
 from launcher.secrets import HopSecrets, local_secrets
 from launcher.services import (
     ServiceFailed,
     base_env,
     prepare_database,
+    service_env,
     start_actions,
     start_api,
     start_gateway,
@@ -25,10 +26,20 @@ from launcher.services import (
 from launcher.settings import SERVICE_SETTINGS, Settings
 from launcher.training import train_if_changed
 
+PURGE_EVERY_SECONDS = 24 * 3600
+
 
 def secrets_for(service: str, values: dict[str, str]) -> dict[str, str]:
     """The generated secrets this service declares, and only those."""
     return {name: value for name, value in values.items() if name in names(SERVICE_SETTINGS[service])}
+
+
+def purge_old_data(env: dict[str, str]) -> None:
+    """``python -m miaval_api purge``: the retention rules (miaval_api/services/retention.py), once."""
+    command = [str(APP_BIN / "python"), "-m", "miaval_api", "purge"]
+    completed = subprocess.run(command, cwd=ROOT, env=env)
+    if completed.returncode != 0:
+        print("the retention purge failed; the services start anyway", file=sys.stderr)
 
 
 def run() -> int:
@@ -43,13 +54,22 @@ def run() -> int:
     database_url = settings.database_url or f"sqlite:///{VAR / 'miaval.db'}"
     hops = HopSecrets.from_values(secrets)
     outbox = VAR / "outbox"
+    # Rasa's conversation store: Rasa seals with the keys, the API erases and purges by the sender key.
+    tracker_url = settings.tracker_store_url or f"sqlite:///{VAR / 'rasa' / 'tracker.db'}"
+    api_env = {**secrets_for("api", secrets), **environment(SERVICE_SETTINGS["api"], tracker_store_url=tracker_url)}
+    rasa_env = {**secrets_for("rasa", secrets), **environment(SERVICE_SETTINGS["rasa"], url=tracker_url)}
     prepare_database(database_url)
+    purge_env = service_env(
+        "api", {**api_env, **environment(SERVICE_SETTINGS["api"], database_url=database_url, outbox_dir=outbox)}
+    )
+    purge_old_data(purge_env)
+    next_purge = time.monotonic() + PURGE_EVERY_SECONDS
     train_if_changed()
     services = []
     polling = None
     try:
         print("Starting the Mi Aval API ...", flush=True)
-        api = start_api(database_url, token, outbox, port=settings.api_port, extra_env=secrets_for("api", secrets))
+        api = start_api(database_url, token, outbox, port=settings.api_port, extra_env=api_env)
         services.append(api)
         print("Starting the action server ...", flush=True)
         actions = start_actions(
@@ -59,7 +79,7 @@ def run() -> int:
         print("Starting the Rasa server (loading the model takes a while) ...", flush=True)
         rasa = start_rasa(
             actions.url, VAR / "rasa" / "tracker.db", hops, port=settings.rasa_port,
-            extra_env=secrets_for("rasa", secrets),
+            extra_env=rasa_env,
         )  # fmt: skip
         services.append(rasa)
         gateway = None
@@ -90,6 +110,9 @@ def run() -> int:
         print("Chat in the terminal with `make chat`. Stop with Ctrl-C.", flush=True)
         while all(service.alive() for service in services):
             time.sleep(1)
+            if time.monotonic() >= next_purge:  # the retention purge, every day while running
+                purge_old_data(purge_env)
+                next_purge = time.monotonic() + PURGE_EVERY_SECONDS
         dead = next(service for service in services if not service.alive())
         print(f"{dead.name} stopped unexpectedly:\n{dead.log_tail()}", file=sys.stderr)
         return 1

@@ -6,6 +6,7 @@ Which variables are generated is declared in the services' settings modules
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from collections.abc import Mapping
@@ -13,11 +14,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from conversation_store.settings import ENCRYPTION_KEYS, SENDER_KEY
 from hop_auth.shared_secrets import ACTION_SERVER_TOKEN, RASA_CHANNEL_SECRET
 from launcher.paths import VAR
 from launcher.settings import generated_names
 
 SECRETS_PATH = VAR / "secrets.env"
+# The conversation store's keys (conversation_store/settings.py): Rasa seals with them, the API erases by the second.
+TRACKER_SECRETS = (ENCRYPTION_KEYS, SENDER_KEY)
+
+
+def new_secret() -> str:
+    """A fresh random secret: 32 random bytes in URL-safe base64 (also a valid Fernet key)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def tracker_secrets() -> dict[str, str]:
+    """Fresh keys for a throw-away conversation store (tests, benchmarks)."""
+    return {name: new_secret() for name in TRACKER_SECRETS}
 
 
 @dataclass(frozen=True)
@@ -30,7 +44,7 @@ class HopSecrets:
     @classmethod
     def generate(cls) -> HopSecrets:
         """Fresh random secrets (tests, benchmarks)."""
-        return cls(secrets.token_urlsafe(32), secrets.token_urlsafe(32))
+        return cls(new_secret(), new_secret())
 
     @classmethod
     def from_values(cls, values: Mapping[str, str]) -> HopSecrets:
@@ -55,7 +69,7 @@ def local_secrets(path: Optional[Path] = None) -> dict[str, str]:
     """
     path = path or SECRETS_PATH
     found = _read(path)
-    values = {name: found.get(name) or secrets.token_urlsafe(32) for name in generated_names()}
+    values = {name: found.get(name) or new_secret() for name in generated_names()}
     if values != found:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Created private (0600) before any secret is written to it.

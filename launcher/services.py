@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -22,7 +21,7 @@ from typing import Mapping, Optional
 
 from envsettings import environment, names, variables
 from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT
-from launcher.secrets import HopSecrets
+from launcher.secrets import HopSecrets, new_secret
 from launcher.settings import SERVICE_SETTINGS, all_variables
 
 HOST = "127.0.0.1"
@@ -69,7 +68,7 @@ def service_env(service: str, values: Mapping[str, str]) -> dict[str, str]:
     for variable in variables(settings):
         # A value given on purpose, even empty, is kept: a hop secret given empty must make its service refuse to start.
         if variable.generated and variable.name not in values and not env.get(variable.name):
-            env[variable.name] = secrets.token_urlsafe(32)
+            env[variable.name] = new_secret()
     return env
 
 
@@ -231,16 +230,21 @@ def start_rasa(
     log_dir: Path = LOG_DIR,
     extra_env: Optional[dict] = None,
 ) -> ServiceProcess:
-    """The Rasa server: the gateway's signed channel only, no HTTP API, a persistent tracker store, the trained model.
+    """The Rasa server: the gateway's signed channel only, no HTTP API, the sealed tracker store, the trained model.
 
     It verifies the gateway's signatures (RASA_CHANNEL_SECRET) and sends the action server its token.
+    Conversations go to SQLite at ``tracker_db`` unless ``extra_env`` names another
+    ``TRACKER_STORE_URL``. The store's keys come from ``extra_env`` or the
+    environment; without them a throw-away stack gets fresh ones (restart it with
+    the same ``env`` to read its conversations again).
     """
     if not Path(model_path).exists():
         raise ServiceFailed(f"no trained model at {model_path}: run `make train`")
     port = port or free_port()
     tracker_db.parent.mkdir(parents=True, exist_ok=True)
     own = environment(
-        SERVICE_SETTINGS["rasa"], action_endpoint_url=f"{actions_url}/webhook", tracker_db=tracker_db,
+        SERVICE_SETTINGS["rasa"], action_endpoint_url=f"{actions_url}/webhook",
+        url=f"sqlite:///{tracker_db}",
         rasa_channel_secret=hops.rasa_channel_secret, action_server_token=hops.action_server_token,
     )  # fmt: skip
     env = service_env("rasa", {**own, **(extra_env or {})})

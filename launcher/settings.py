@@ -23,6 +23,8 @@ class Settings:
 
     var_dir: str = env("MIAVAL_VAR_DIR", doc="run-time files; var/ in the repository by default")
     database_url: str = env("DATABASE_URL", secret=True, doc="var/miaval.db (SQLite) by default")
+    # Rasa's conversation store, given to Rasa and to the API (which erases and purges from it).
+    tracker_store_url: str = env("TRACKER_STORE_URL", secret=True, doc="var/rasa/tracker.db (SQLite) by default")
     api_port: int = env("MIAVAL_API_PORT", 8000)
     actions_port: int = env("ACTIONS_PORT", 5055)
     rasa_port: int = env("RASA_PORT", 5005)

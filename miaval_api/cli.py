@@ -1,10 +1,12 @@
-"""Command line: ``python -m miaval_api migrate | load-demo [--if-empty] | serve``."""
+"""Command line: ``python -m miaval_api migrate | load-demo [--if-empty] | purge [--now ISO] | serve``."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 
 from alembic import command
@@ -42,6 +44,26 @@ def load_demo(settings: Settings, path: Path, if_empty: bool) -> int:
     return 0
 
 
+def purge(settings: Settings, now: datetime) -> int:
+    """Apply the retention rules (services/retention.py) as of ``now``; prints what went."""
+    from miaval_api.services import retention
+
+    database = Database(settings.database_url, 1)
+    try:
+        purged = retention.purge(database, settings, now)
+    finally:
+        database.engine.dispose()
+    print("purge: " + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in asdict(purged).items()))
+    return 0
+
+
+def _instant(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError("give a time zone, e.g. 2027-01-31T03:00:00+00:00")
+    return value
+
+
 def serve(bind: str, workers: int, threads: int) -> None:
     """Run gunicorn with the API (replaces this process)."""
     args = [
@@ -72,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     demo_parser = sub.add_parser("load-demo", help="load demo/portfolio.yml")
     demo_parser.add_argument("--if-empty", action="store_true", help="do nothing when data is already there")
     demo_parser.add_argument("--file", type=Path, default=None, help="another portfolio file")
+    purge_parser = sub.add_parser("purge", help="delete what is older than its retention (run daily)")
+    purge_parser.add_argument("--now", type=_instant, default=None, help="purge as of this instant (ISO 8601)")
     settings = Settings.from_env()
     serve_parser = sub.add_parser("serve", help="serve with gunicorn")
     serve_parser.add_argument("--bind", default=settings.serve_bind)
@@ -85,5 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         from miaval_api.demo import DEFAULT_FILE
 
         return load_demo(settings, args.file or DEFAULT_FILE, args.if_empty)
+    if args.command == "purge":
+        from miaval_api.services import clock
+
+        return purge(settings, args.now or clock.now())
     serve(args.bind, args.workers, args.threads)
     return 0

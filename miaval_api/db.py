@@ -29,6 +29,7 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted personal data is overwritten, not left in free pages
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -50,6 +51,19 @@ class Database:
         writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         self._readers = sessionmaker(bind=self.engine, expire_on_commit=False)
         self._writers = sessionmaker(bind=writer, expire_on_commit=False)
+
+    def compact(self) -> None:
+        """After an erasure: fold SQLite's write-ahead log into the database and empty it.
+
+        The log still holds the pages as they were before the deletion; PostgreSQL
+        reclaims its dead rows with (auto)vacuum instead.
+        """
+        if self.is_sqlite:
+            connection = self.engine.raw_connection()  # outside any transaction, or the log cannot be emptied
+            try:
+                connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                connection.close()
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:

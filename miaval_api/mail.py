@@ -5,6 +5,7 @@ Logs say that a message went and where, never to whom nor what it says.
 
 from __future__ import annotations
 
+import email
 import logging
 import smtplib
 import ssl
@@ -12,8 +13,9 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from email import policy
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import getaddresses, make_msgid
 from pathlib import Path
 from typing import Optional
 
@@ -80,3 +82,27 @@ class Mailer:
             self.send(message, purpose)
         except Exception as exc:  # a lost receipt must be visible in the logs, without personal data
             log.error("e-mail (%s) could not be sent: %s", purpose, type(exc).__name__)
+
+
+def forget_mail_to(outbox_dir: str | Path, address: str) -> int:
+    """Delete the outbox files addressed to ``address`` (an erased account); files deleted."""
+    address = address.lower()
+    deleted = 0
+    for path in Path(outbox_dir).glob("*.eml"):
+        with path.open("rb") as handle:
+            headers = email.message_from_binary_file(handle, policy=policy.default, _class=EmailMessage)
+        recipients = {addr.lower() for _, addr in getaddresses(headers.get_all("To", []))}
+        if address in recipients:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
+
+
+def purge_outbox(outbox_dir: str | Path, before: datetime) -> int:
+    """Delete the outbox files written before ``before``; files deleted."""
+    deleted = 0
+    for path in Path(outbox_dir).glob("*.eml"):
+        if path.stat().st_mtime < before.timestamp():
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted

@@ -52,6 +52,11 @@ class Settings:
     serve_bind: str = env("MIAVAL_API_BIND", "127.0.0.1:8000")
     serve_workers: int = env("MIAVAL_API_WORKERS", 2)
     serve_threads: int = env("MIAVAL_API_THREADS", 8)
+    # Rasa's conversation store (conversation_store/): account deletion and the purge erase from it.
+    tracker_store_url: str = env("TRACKER_STORE_URL", secret=True)
+    tracker_sender_key: str = env("TRACKER_SENDER_KEY", secret=True, generated=True)
+    # Conversations and other records not touched for this many days are purged (miaval_api/services/retention.py).
+    retention_days: int = env("RETENTION_DAYS", 180)
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Settings:
@@ -60,6 +65,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", database_url(self.database_url))
+        object.__setattr__(self, "tracker_store_url", database_url(self.tracker_store_url))
 
     def check(self) -> None:
         """Raise MissingSetting for what the API cannot serve without (checked when the app is built)."""

@@ -23,7 +23,7 @@ from typing import Optional
 import pytest
 
 from launcher.outbox import latest_code  # noqa: F401 - tests import it from here
-from launcher.secrets import HopSecrets
+from launcher.secrets import HopSecrets, tracker_secrets
 from launcher.services import ServiceProcess, prepare_database, start_actions, start_api, start_rasa
 
 # Many tests sign in as the same demo people from different chats; the limits on
@@ -39,6 +39,9 @@ class DemoApi:
     database_url: str
     outbox_dir: Path
     process: ServiceProcess
+    # The conversation store Rasa will use beside this API (the API erases from it): URL and keys.
+    tracker_db: Path
+    tracker_env: dict[str, str]
 
 
 @dataclass
@@ -46,8 +49,15 @@ class Stack:
     api: DemoApi
     actions: ServiceProcess
     rasa: ServiceProcess
-    tracker_db: Path
     hops: HopSecrets
+
+    @property
+    def tracker_db(self) -> Path:
+        return self.api.tracker_db
+
+    @property
+    def tracker_env(self) -> dict[str, str]:
+        return self.api.tracker_env
 
     @property
     def api_url(self) -> str:
@@ -75,13 +85,21 @@ class Stack:
 
 
 def start_demo_api(base: Path, extra_env: Optional[dict[str, str]] = None) -> DemoApi:
-    """A Mi Aval API over a fresh SQLite database with the demo portfolio, under ``base``."""
+    """A Mi Aval API over a fresh SQLite database with the demo portfolio, under ``base``.
+
+    It erases conversations from a SQLite conversation store under ``base`` too
+    (``tracker_env``: what Rasa needs to use that store).
+    """
     database_url = f"sqlite:///{base / 'miaval.db'}"
     outbox = base / "outbox"
     token = secrets.token_urlsafe(24)
+    tracker_db = base / "tracker.db"
+    tracker_env = {"TRACKER_STORE_URL": f"sqlite:///{tracker_db}", **tracker_secrets()}
+    env = {name: tracker_env[name] for name in ("TRACKER_STORE_URL", "TRACKER_SENDER_KEY")}
+    env.update(extra_env or {})
     prepare_database(database_url)
-    process = start_api(database_url, token, outbox, log_dir=base / "log", extra_env=extra_env)
-    return DemoApi(url=process.url, token=token, database_url=database_url, outbox_dir=outbox, process=process)
+    process = start_api(database_url, token, outbox, log_dir=base / "log", extra_env=env)
+    return DemoApi(process.url, token, database_url, outbox, process, tracker_db, tracker_env)
 
 
 @pytest.fixture(scope="session")
@@ -96,12 +114,13 @@ def stack(demo_api, tmp_path_factory) -> Stack:
     base = tmp_path_factory.mktemp("stack")
     hops = HopSecrets.generate()
     actions = start_actions(demo_api.url, demo_api.token, hops, log_dir=base / "log")
-    tracker_db = base / "tracker.db"
     try:
-        rasa = start_rasa(actions.url, tracker_db, hops, log_dir=base / "log")
+        rasa = start_rasa(
+            actions.url, demo_api.tracker_db, hops, log_dir=base / "log", extra_env=demo_api.tracker_env
+        )
     except Exception:
         actions.stop()
         raise
-    yield Stack(api=demo_api, actions=actions, rasa=rasa, tracker_db=tracker_db, hops=hops)
+    yield Stack(api=demo_api, actions=actions, rasa=rasa, hops=hops)
     rasa.stop()
     actions.stop()

@@ -11,7 +11,7 @@ from miaval_api import views
 from miaval_api.context import ctx
 from miaval_api.errors import InvalidRequest, MailUnavailable
 from miaval_api.http import identity, json_body
-from miaval_api.services import accounts, verification
+from miaval_api.services import accounts, erasure, verification
 from miaval_api.services.messages import code_email
 
 bp = Blueprint("identity", __name__)
@@ -59,9 +59,8 @@ def me() -> tuple[dict, int]:
 
 @bp.delete("/v1/me")
 def delete_me() -> tuple[dict, int]:
-    """Delete the account: links and chat identities go, client data stays."""
-    with ctx().db.session(write=True) as session:
-        done = accounts.delete_account(session, accounts.resolve_user(session, identity()))
+    """Delete the account and everything about the person (services/erasure.py); client data stays."""
+    done = erasure.erase_account(ctx(), identity())
     return {"unlinked_clients": done.unlinked_clients, "forgotten_identities": done.forgotten_identities}, 200
 
 

@@ -6,12 +6,23 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from miaval_api.errors import InvalidRequest, NotVerified
-from miaval_api.services import audit
-from models import ChatIdentity, ClaimAttachment, CodeSend, OneTimeCode, Upload, User, UserClientLink
+from miaval_api.services import audit, verification
+from miaval_api.settings import Settings
+from models import (
+    ChatIdentity,
+    ClaimAttachment,
+    CodeSend,
+    HandoffRequest,
+    OneTimeCode,
+    ProcessedDelivery,
+    Upload,
+    User,
+    UserClientLink,
+)
 
 # "telegram:123", "whatsapp:+5491155550101", "web:3f9a...": a channel, a colon, an id of printable characters.
 SENDER_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}:[\x21-\x7e]{1,160}$")
@@ -71,20 +82,36 @@ def forget_identity(session: Session, sender_id: str) -> bool:
 class Deletion:
     unlinked_clients: int
     forgotten_identities: int
+    email: str
+    sender_ids: tuple[str, ...]
 
 
-def delete_account(session: Session, user: User) -> Deletion:
-    """Delete an account: its links, identities and loose uploads go; client data and claims stay."""
+def delete_account(session: Session, settings: Settings, user: User) -> Deletion:
+    """Delete an account and what the database holds about the person (Ley 25.326).
+
+    Its links, chat identities, codes and code sends (by identity and by address),
+    loose uploads, requests to talk to a person and the web chat's delivery
+    records go. Client data, policies and claims stay: they are Aval's records.
+    The audit keeps the fact (ids and counts, no personal data). Conversations
+    and e-mails are erased by ``erasure.erase_account``, which calls this.
+    """
     links = session.scalar(select(func.count()).select_from(UserClientLink).where(UserClientLink.user_id == user.id))
-    senders = list(session.scalars(select(ChatIdentity.sender_id).where(ChatIdentity.user_id == user.id)))
+    senders = tuple(session.scalars(select(ChatIdentity.sender_id).where(ChatIdentity.user_id == user.id)))
     session.execute(delete(UserClientLink).where(UserClientLink.user_id == user.id))
     session.execute(delete(ChatIdentity).where(ChatIdentity.user_id == user.id))
-    if senders:
-        session.execute(delete(OneTimeCode).where(OneTimeCode.sender_id.in_(senders)))
-        session.execute(delete(CodeSend).where(CodeSend.sender_id.in_(senders)))
+    session.execute(delete(OneTimeCode).where(or_(OneTimeCode.sender_id.in_(senders), OneTimeCode.email == user.email)))
+    email_key = verification.email_key(settings, user.email)
+    session.execute(delete(CodeSend).where(or_(CodeSend.sender_id.in_(senders), CodeSend.email_hmac == email_key)))
+    session.execute(
+        delete(HandoffRequest).where(or_(HandoffRequest.user_id == user.id, HandoffRequest.sender_id.in_(senders)))
+    )
+    for sender in senders:  # the web chat's delivery ids start with the sender; Telegram's and Twilio's hold no one
+        of_sender = ProcessedDelivery.delivery_id.startswith(f"{sender}:", autoescape=True)
+        session.execute(delete(ProcessedDelivery).where(ProcessedDelivery.channel == "web", of_sender))
     attached = select(ClaimAttachment.upload_id)
     session.execute(delete(Upload).where(Upload.user_id == user.id, Upload.id.not_in(attached)))
     session.execute(update(Upload).where(Upload.user_id == user.id).values(user_id=None))
     audit.record(session, "delete_account", user.id, unlinked_clients=links or 0, forgotten_identities=len(senders))
+    email = user.email
     session.delete(user)
-    return Deletion(unlinked_clients=links or 0, forgotten_identities=len(senders))
+    return Deletion(unlinked_clients=links or 0, forgotten_identities=len(senders), email=email, sender_ids=senders)

@@ -54,6 +54,11 @@ def _digest(settings: Settings, *parts: str) -> str:
     return hmac.new(settings.secret, "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()
 
 
+def email_key(settings: Settings, email: str) -> str:
+    """How code sends name an address (a keyed hash, not the address)."""
+    return _digest(settings, "email", email)
+
+
 @dataclass(frozen=True)
 class Started:
     email: str
@@ -66,7 +71,7 @@ def start(session: Session, settings: Settings, sender_id: str, raw_email: str) 
     """Create a fresh code for this identity (replacing any pending one), within the resend limits."""
     accounts.check_sender_id(sender_id)
     email = normalise_email(raw_email)
-    email_key = _digest(settings, "email", email)
+    address_key = email_key(settings, email)
     now = clock.now()
     hour_ago = now - timedelta(hours=1)
     last_send = session.scalar(select(func.max(CodeSend.sent_at)).where(CodeSend.sender_id == sender_id))
@@ -75,7 +80,7 @@ def start(session: Session, settings: Settings, sender_id: str, raw_email: str) 
         wait = settings.resend_interval_seconds - (now - last_send).total_seconds()
         if wait > 0:
             raise ResendLimited(retry_after=int(wait) + 1)
-    for column, value in ((CodeSend.sender_id, sender_id), (CodeSend.email_hmac, email_key)):
+    for column, value in ((CodeSend.sender_id, sender_id), (CodeSend.email_hmac, address_key)):
         sends = session.scalars(
             select(CodeSend.sent_at).where(column == value, CodeSend.sent_at > hour_ago).order_by(CodeSend.sent_at)
         ).all()
@@ -94,7 +99,7 @@ def start(session: Session, settings: Settings, sender_id: str, raw_email: str) 
             expires_at=now + timedelta(seconds=settings.code_ttl_seconds),
         )
     )
-    session.add(CodeSend(sender_id=sender_id, email_hmac=email_key, sent_at=now))
+    session.add(CodeSend(sender_id=sender_id, email_hmac=address_key, sent_at=now))
     return Started(email, mask_email(email), settings.code_ttl_seconds, code)
 
 

@@ -2,14 +2,13 @@
 
 The gateway and the fake Telegram/Twilio servers are the channel tests' own
 fixtures (imported, so there is one way to start them); `tracker_turns` reads
-Rasa's tracker store to prove a message reached the assistant exactly once or not at all.
+Rasa's tracker store (through tests/conversations.py) to prove a message
+reached the assistant exactly once or not at all.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,15 +16,13 @@ import pytest
 
 from launcher.services import ServiceProcess, prepare_database, start_api
 from tests.channels.conftest import fake_telegram, fake_twilio, gateway  # noqa: F401 - fixtures used here too
+from tests.conftest import Stack
+from tests.conversations import user_texts
 
 
-def tracker_turns(tracker_db: Path, sender: str) -> list[str]:
+def tracker_turns(stack: Stack, sender: str) -> list[str]:
     """The texts of the user messages Rasa stored for a sender, in order."""
-    with sqlite3.connect(f"file:{tracker_db}?mode=ro", uri=True, timeout=10) as connection:
-        rows = connection.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
-        ).fetchall()
-    return [json.loads(data).get("text") or "" for (data,) in rows]
+    return user_texts(stack.tracker_env, sender)
 
 
 @dataclass

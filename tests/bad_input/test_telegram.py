@@ -37,11 +37,11 @@ def test_odd_text_is_answered_once(gateway, fake_telegram, stack, kind):
     texts = _texts(fake_telegram, chat_id)
     assert texts and all(0 < len(text) <= 4096 for text in texts)
     assert copy.APOLOGY not in texts
-    assert len(tracker_turns(stack.tracker_db, f"telegram:{chat_id}")) == 1
+    assert len(tracker_turns(stack, f"telegram:{chat_id}")) == 1
     # Telegram redelivers the same update when unsure: handled once.
     assert gateway.telegram(update).status_code == 200
     assert _texts(fake_telegram, chat_id) == texts
-    assert len(tracker_turns(stack.tracker_db, f"telegram:{chat_id}")) == 1
+    assert len(tracker_turns(stack, f"telegram:{chat_id}")) == 1
 
 
 @pytest.mark.parametrize(
@@ -97,4 +97,4 @@ def test_oversized_document_is_refused_clearly_without_downloading(gateway, fake
     texts = _texts(fake_telegram, chat_id)
     assert texts and copy.APOLOGY not in texts
     assert all(call.fields.get("file_id") != "huge-file" for call in fake_telegram.calls_to("getFile"))
-    assert tracker_turns(stack.tracker_db, f"telegram:{chat_id}"), "the assistant was not told about the refused file"
+    assert tracker_turns(stack, f"telegram:{chat_id}"), "the assistant was not told about the refused file"

@@ -45,28 +45,28 @@ def test_odd_text_gets_an_answer_and_reaches_rasa_once(gateway, stack, kind):
     text = TEXTS_THE_ASSISTANT_MUST_ANSWER[kind]
     delivery_id = "odd-" + secrets.token_urlsafe(12)
     _assert_real_answer(gateway.web(sender, text, id=delivery_id))
-    assert len(tracker_turns(stack.tracker_db, sender)) == 1
+    assert len(tracker_turns(stack, sender)) == 1
     # The same delivery retried by the browser is not answered twice.
     again = gateway.web(sender, text, id=delivery_id)
     assert again.status_code == 200 and again.json().get("duplicate") is True
-    assert len(tracker_turns(stack.tracker_db, sender)) == 1
+    assert len(tracker_turns(stack, sender)) == 1
     _assert_real_answer(gateway.web(sender, "hola"))
-    assert len(tracker_turns(stack.tracker_db, sender)) == 2
+    assert len(tracker_turns(stack, sender)) == 2
 
 
 def test_ten_thousand_characters_are_refused_clearly_and_the_chat_goes_on(gateway, stack):
     sender = gateway.web_sender()
     _assert_clear_refusal(gateway.web(sender, "me chocaron " * 834), "message_too_long")  # 10,008 characters
-    assert tracker_turns(stack.tracker_db, sender) == []
+    assert tracker_turns(stack, sender) == []
     _assert_real_answer(gateway.web(sender, "hola"))
-    assert tracker_turns(stack.tracker_db, sender) == ["hola"]
+    assert tracker_turns(stack, sender) == ["hola"]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
 def test_empty_message_is_refused_clearly(gateway, stack, text):
     sender = gateway.web_sender()
     _assert_clear_refusal(gateway.web(sender, text), "empty_message")
-    assert tracker_turns(stack.tracker_db, sender) == []
+    assert tracker_turns(stack, sender) == []
 
 
 @pytest.mark.parametrize(

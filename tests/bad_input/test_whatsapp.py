@@ -36,17 +36,17 @@ def test_odd_text_is_answered_once(gateway, stack, kind):
     texts = _messages(gateway.whatsapp(form))
     assert texts and all(0 < len(text) <= 1600 for text in texts)
     assert copy.APOLOGY not in texts
-    assert len(tracker_turns(stack.tracker_db, sender)) == 1
+    assert len(tracker_turns(stack, sender)) == 1
     # Twilio retries the same MessageSid: answered with nothing, not sent to the assistant again.
     assert _messages(gateway.whatsapp(form)) == []
-    assert len(tracker_turns(stack.tracker_db, sender)) == 1
+    assert len(tracker_turns(stack, sender)) == 1
 
 
 def test_empty_body_gets_a_clear_answer(gateway, stack):
     sender = unique_whatsapp()
     texts = _messages(gateway.whatsapp(gateway.whatsapp_form(sender, "")))
     assert texts == [copy.UNSUPPORTED_MESSAGE]
-    assert tracker_turns(stack.tracker_db, sender) == []
+    assert tracker_turns(stack, sender) == []
 
 
 def test_invalid_utf8_in_the_form_is_not_a_500(gateway, stack):
@@ -73,7 +73,7 @@ def test_invalid_utf8_in_the_form_is_not_a_500(gateway, stack):
     if response.status_code == 200:
         texts = _messages(response)
         assert texts and copy.APOLOGY not in texts
-        assert len(tracker_turns(stack.tracker_db, sender)) == 1
+        assert len(tracker_turns(stack, sender)) == 1
 
 
 def test_json_or_garbage_instead_of_a_form_is_refused(gateway):
@@ -94,4 +94,4 @@ def test_oversized_media_gets_a_clear_answer(gateway, stack):
     )
     texts = _messages(gateway.whatsapp(form))
     assert texts and copy.APOLOGY not in texts
-    assert len(tracker_turns(stack.tracker_db, sender)) == 1  # told as /inform{"upload_error": "too_large"}
+    assert len(tracker_turns(stack, sender)) == 1  # told as /inform{"upload_error": "too_large"}

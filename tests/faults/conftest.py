@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from channels.rasa import RasaClient
-from launcher.secrets import HopSecrets
+from launcher.secrets import TRACKER_SECRETS, HopSecrets
 from launcher.services import ServiceProcess, prepare_database, start_actions, start_api, start_rasa
 
 # Several tests sign in as Laura within a minute; the per-address resend limit would refuse them.
@@ -42,10 +42,12 @@ class FaultStack:
         return self.api
 
     def restart_rasa(self) -> ServiceProcess:
-        """Stop Rasa and start it again on the same port and the same tracker store."""
+        """Stop Rasa and start it again on the same port and the same tracker store (and keys)."""
         port = self.rasa.port
         self.rasa.stop()
-        self.rasa = start_rasa(self.actions.url, self.tracker_db, self.hops, port=port, log_dir=self.base / "log")
+        tracker_keys = {name: self.rasa.env[name] for name in TRACKER_SECRETS}  # the same keys read the same store
+        self.rasa = start_rasa(self.actions.url, self.tracker_db, self.hops, port=port, log_dir=self.base / "log",
+                               extra_env=tracker_keys)  # fmt: skip
         return self.rasa
 
 

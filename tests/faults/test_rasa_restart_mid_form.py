@@ -1,6 +1,6 @@
 """Rasa restarted in the middle of a claim form: the conversation picks up where it was.
 
-The tracker store is persistent (SQLite at TRACKER_DB), so after a restart the
+The tracker store is persistent (sealed, at TRACKER_STORE_URL), so after a restart the
 customer's next answer fills the question they were asked, and the report
 completes without signing in or starting over.
 """

@@ -65,7 +65,7 @@ def _channel(stack) -> str:
 def _assert_refused(stack, response: requests.Response, sender: str = LAURA_WHATSAPP) -> None:
     assert response.status_code == 401, f"{response.status_code}: {response.text[:300]}"
     assert LAURAS_POLICY not in response.text
-    assert tracker_turns(stack.tracker_db, sender) == [], "a refused message reached the assistant"
+    assert tracker_turns(stack, sender) == [], "a refused message reached the assistant"
 
 
 def _laura_asks(secret: str, now: float | None = None):
@@ -85,7 +85,7 @@ def test_sender_id_alone_on_rasas_rest_channel_lists_nothing(stack, laura_on_wha
     )
     assert response.status_code in (401, 403, 404), f"{response.status_code}: {response.text[:300]}"
     assert LAURAS_POLICY not in response.text
-    assert tracker_turns(stack.tracker_db, laura_on_whatsapp) == []
+    assert tracker_turns(stack, laura_on_whatsapp) == []
 
 
 @pytest.mark.attack
@@ -150,10 +150,10 @@ def test_replayed_signed_message_refused(stack):
     signed = sign_message(stack.hops.rasa_channel_secret, sender, "hola")
     first = requests.post(_channel(stack), data=signed.body, headers=signed.headers, timeout=60)
     assert first.status_code == 200, first.text
-    assert tracker_turns(stack.tracker_db, sender) == ["hola"]
+    assert tracker_turns(stack, sender) == ["hola"]
     again = requests.post(_channel(stack), data=signed.body, headers=signed.headers, timeout=60)
     assert again.status_code == 401, f"{again.status_code}: {again.text[:300]}"
-    assert tracker_turns(stack.tracker_db, sender) == ["hola"], "the replay reached the assistant"
+    assert tracker_turns(stack, sender) == ["hola"], "the replay reached the assistant"
 
 
 @pytest.mark.attack
@@ -174,7 +174,7 @@ def test_rasa_http_api_and_rest_channel_not_usable(stack, laura_on_whatsapp):
         response = requests.request(method, stack.rasa_url + path, json=body, timeout=60)
         assert response.status_code in (401, 403, 404, 405), f"{method} {path}: {response.status_code}"
         assert LAURAS_POLICY not in response.text, f"{method} {path}"
-    assert tracker_turns(stack.tracker_db, laura_on_whatsapp) == []
+    assert tracker_turns(stack, laura_on_whatsapp) == []
 
 
 # -- Rasa -> action server -------------------------------------------------------
@@ -245,7 +245,7 @@ def test_signed_body_is_verified_as_sent(stack):
     signed = sign_body(stack.hops.rasa_channel_secret, body)
     response = requests.post(_channel(stack), data=signed.body, headers=signed.headers, timeout=60)
     assert response.status_code == 200, response.text
-    assert tracker_turns(stack.tracker_db, sender) == ["hola"]
+    assert tracker_turns(stack, sender) == ["hola"]
 
 
 def test_rasa_refuses_to_start_without_its_channel_secret(stack, tmp_path):
