@@ -38,6 +38,9 @@ ResendLimited = _error("ResendLimited", 429, "resend_limited", "Too many codes s
 WrongCode = _error("WrongCode", 400, "wrong_code", "The code does not match.")
 CodeExpired = _error("CodeExpired", 410, "code_expired", "The code expired; ask for a new one.")
 TooManyAttempts = _error("TooManyAttempts", 429, "too_many_attempts", "Too many wrong codes; ask for a new one.")
+AddressLocked = _error(
+    "AddressLocked", 429, "address_locked", "Too many wrong codes for this address today; it is locked until tomorrow."
+)
 NoPendingVerification = _error(
     "NoPendingVerification", 404, "no_pending_verification", "There is no pending verification for this identity."
 )

@@ -33,8 +33,10 @@ class Settings:
     code_ttl_seconds: int = 600
     code_max_attempts: int = 5
     resend_interval_seconds: int = 60
-    sends_per_hour: int = 5
-    link_max_failures: int = 5
+    sends_per_hour: int = 5  # codes per requesting chat
+    sends_per_address_per_hour: int = 10  # codes per address from all chats but the owner's
+    code_max_failures_per_day: int = 10  # wrong codes per address per local day, then the address is locked
+    link_max_failures: int = 5  # failed links per chat, per account and per document in the window
     link_failure_window_seconds: int = 24 * 3600
     document_ttl_seconds: int = 15 * 60
     late_report_days: int = 3  # art. 46, Ley 17.418
@@ -64,6 +66,8 @@ class Settings:
             "code_max_attempts": "VERIFICATION_MAX_ATTEMPTS",
             "resend_interval_seconds": "VERIFICATION_RESEND_INTERVAL_SECONDS",
             "sends_per_hour": "VERIFICATION_SENDS_PER_HOUR",
+            "sends_per_address_per_hour": "VERIFICATION_SENDS_PER_ADDRESS_PER_HOUR",
+            "code_max_failures_per_day": "VERIFICATION_MAX_FAILURES_PER_DAY",
             "link_max_failures": "LINK_MAX_FAILURES",
             "link_failure_window_seconds": "LINK_FAILURE_WINDOW_SECONDS",
             "document_ttl_seconds": "DOCUMENT_LINK_TTL_SECONDS",
