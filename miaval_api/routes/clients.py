@@ -6,7 +6,7 @@ from flask import Blueprint
 
 from miaval_api import views
 from miaval_api.context import ctx
-from miaval_api.http import identity, json_body
+from miaval_api.http import INT64_MAX, identity, json_body
 from miaval_api.services import access, accounts, linking
 from miaval_api.services.messages import link_notice_email
 from miaval_api.services.verification import mask_email
@@ -39,7 +39,7 @@ def link_client() -> tuple[dict, int]:
     return answer, 201
 
 
-@bp.delete("/v1/me/clients/<int:client_id>")
+@bp.delete(f"/v1/me/clients/<int(max={INT64_MAX}):client_id>")
 def unlink_client(client_id: int) -> tuple[dict, int]:
     with ctx().db.session(write=True) as session:
         user = accounts.resolve_user(session, identity())

@@ -25,9 +25,9 @@ from models.policy import policy_key
 
 def parse_document(raw: str) -> tuple[str, str]:
     """("dni", 8 digits) or ("cuit", 11 digits) from what a person typed; InvalidDocument otherwise."""
-    if not re.fullmatch(r"[\d.\-\s/]{1,40}", raw.strip()):
+    if not re.fullmatch(r"[0-9.\-\s/]{1,40}", raw.strip()):
         raise InvalidDocument()
-    digits = re.sub(r"\D", "", raw)
+    digits = re.sub(r"[^0-9]", "", raw)
     if len(digits) in (7, 8) and stdnum_dni.is_valid(digits):
         return "dni", digits.zfill(8)
     if len(digits) == 11 and stdnum_cuit.is_valid(digits):

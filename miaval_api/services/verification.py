@@ -38,13 +38,13 @@ HOUR = timedelta(hours=1)
 CODE_FAILURE = "code_address"  # wrong codes are counted per e-mail address
 
 EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+\Z"
 )
 
 
 def normalise_email(raw: str) -> str:
-    """Trimmed, lower-case and plausible, or InvalidEmail."""
-    email = raw.strip().lower()
+    """Lower-case and plausible (the contract's pattern, nothing around it), or InvalidEmail."""
+    email = raw.lower()
     if len(email) > 254 or not EMAIL.match(email) or ".." in email:
         raise InvalidEmail()
     return email
