@@ -52,7 +52,8 @@ def json_body(schema_name: str) -> dict[str, Any]:
         # A field may name the failure that describes it best (x-error-code: invalid_email, invalid_document...).
         named = error.schema.get("x-error-code") if isinstance(error.schema, dict) else None
         if named:
-            raise error_for_code(named)(field=field)
+            kind = error_for_code(named)
+            raise kind(f"{kind.message} (field {field})", field=field)
         message = error.message if len(error.message) <= 200 else error.message[:200] + "..."
         raise InvalidRequest(f"Invalid {field or 'body'}: {message}", field=field)
     return data
