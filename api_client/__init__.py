@@ -2,6 +2,7 @@
 
 from api_client.client import MiAvalClient
 from api_client.errors import (
+    AddressLocked,
     ApiError,
     BackendUnavailable,
     Conflict,
@@ -31,6 +32,7 @@ from api_client.types import (
 
 __all__ = [
     "MiAvalClient",
+    "AddressLocked",
     "ApiError",
     "BackendUnavailable",
     "Conflict",

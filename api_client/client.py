@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import requests
 
-from api_client.errors import STATUS_ERRORS, ApiError, BackendUnavailable, NotVerified
+from api_client.errors import CODE_ERRORS, STATUS_ERRORS, ApiError, BackendUnavailable, NotVerified
 from api_client.types import (
     AccountDeleted,
     Attachment,
@@ -115,7 +115,7 @@ class MiAvalClient:
             body = response.json().get("error", {})
         except ValueError:
             body = {}
-        error_class = STATUS_ERRORS.get(response.status_code, ApiError)
+        error_class = CODE_ERRORS.get(body.get("code")) or STATUS_ERRORS.get(response.status_code, ApiError)
         details = body.get("details") or {}
         if "Retry-After" in response.headers and "retry_after" not in details:
             details["retry_after"] = response.headers["Retry-After"]

@@ -53,6 +53,11 @@ class RateLimited(ApiError):
         return int(value) if value is not None else None
 
 
+class AddressLocked(RateLimited):
+    """429 ``address_locked``: too many wrong codes for that e-mail today; it is locked until tomorrow
+    (its owner was told by e-mail)."""
+
+
 class BackendUnavailable(ApiError):
     """The API could not be reached, timed out or failed (5xx)."""
 
@@ -68,4 +73,9 @@ STATUS_ERRORS: dict[int, type[ApiError]] = {
     415: InvalidRequest,
     422: InvalidRequest,
     429: RateLimited,
+}
+
+# Kinds of failure that share a status with others but call for their own answer.
+CODE_ERRORS: dict[str, type[ApiError]] = {
+    "address_locked": AddressLocked,
 }

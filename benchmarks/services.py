@@ -14,7 +14,12 @@ from launcher.services import ServiceProcess, prepare_database, start_actions, s
 
 # Many chat identities sign in as Laura within minutes: the API's per-address
 # resend limits (60 s apart, 5 an hour) would refuse all but the first few.
-API_BENCH_ENV = {"VERIFICATION_RESEND_INTERVAL_SECONDS": "0", "VERIFICATION_SENDS_PER_HOUR": "1000000"}
+API_BENCH_ENV = {
+    "VERIFICATION_RESEND_INTERVAL_SECONDS": "0",
+    "VERIFICATION_SENDS_PER_HOUR": "1000000",
+    "VERIFICATION_SENDS_PER_ADDRESS_PER_HOUR": "1000000",
+    "VERIFICATION_MAX_FAILURES_PER_DAY": "1000000",
+}
 # One benchmark conversation writes far faster than a person: lift the gateway's per-sender limit.
 GATEWAY_BENCH_ENV = {"GATEWAY_RATE_LIMIT_PER_MINUTE": "1000000"}
 

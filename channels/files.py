@@ -17,7 +17,7 @@ from channels.gateway import current_gateway
 log = logging.getLogger(__name__)
 files = Blueprint("files", __name__)
 
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_\-.~]{8,200}$")
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_\-.~]{8,200}\Z")
 
 
 @files.get("/files/<token>")

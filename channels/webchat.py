@@ -29,8 +29,8 @@ from channels.settings import origin
 webchat = Blueprint("webchat", __name__, template_folder="templates")
 
 # The sender id is the conversation's only key, so it must be unguessable: at least 128 random bits.
-SENDER_PATTERN = re.compile(r"^web:[A-Za-z0-9_-]{22,64}$")
-DELIVERY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+SENDER_PATTERN = re.compile(r"^web:[A-Za-z0-9_-]{22,64}\Z")
+DELIVERY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
 MAX_MESSAGE_CHARS = 2000
 
 

@@ -10,11 +10,11 @@ from typing import Any, Mapping, Union
 from flask import Flask, Response, jsonify, request
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from miaval_api.context import AppContext
+from miaval_api.context import AppContext, ctx
 from miaval_api.db import Database
-from miaval_api.errors import ApiError, Unauthorized, UploadTooLarge
+from miaval_api.errors import ApiError, InvalidRequest, Unauthorized, UploadTooLarge
 from miaval_api.mail import Mailer
 from miaval_api.settings import Settings
 
@@ -42,8 +42,8 @@ def create_app(config: Union[Settings, Mapping[str, Any], None] = None) -> Flask
 
     @app.before_request
     def _authenticate() -> None:
-        if request.endpoint in PUBLIC_ENDPOINTS:
-            return
+        if request.endpoint in PUBLIC_ENDPOINTS or isinstance(request.routing_exception, MethodNotAllowed):
+            return  # a method no one serves is refused as such (405), with or without a token
         header = request.headers.get("Authorization", "")
         given = header[7:].encode() if header.startswith("Bearer ") else b""
         expected = settings.api_token.encode()
@@ -51,8 +51,20 @@ def create_app(config: Union[Settings, Mapping[str, Any], None] = None) -> Flask
         if not expected or not hmac.compare_digest(given, expected):
             raise Unauthorized()
 
+    app.before_request(_refuse_unknown_query)
+
     _register_error_handlers(app)
     return app
+
+
+def _refuse_unknown_query() -> None:
+    """A query parameter the contract does not give the operation is refused, not ignored."""
+    if request.url_rule is None:
+        return
+    known = ctx().query_names(request.url_rule.rule, request.method)
+    unknown = sorted(set(request.args) - known) if known is not None else []
+    if unknown:
+        raise InvalidRequest(f"Unknown query parameter: {unknown[0][:50]!r}.", field=unknown[0][:50])
 
 
 def _error_response(error: ApiError) -> Response:
@@ -98,7 +110,10 @@ def _register_error_handlers(app: Flask) -> None:
         )
         body = ApiError(message)
         body.code, body.status = code, status
-        return _error_response(body)
+        response = _error_response(body)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
     @app.errorhandler(IntegrityError)
     def _conflict(error: IntegrityError) -> Response:

@@ -38,6 +38,9 @@ ResendLimited = _error("ResendLimited", 429, "resend_limited", "Too many codes s
 WrongCode = _error("WrongCode", 400, "wrong_code", "The code does not match.")
 CodeExpired = _error("CodeExpired", 410, "code_expired", "The code expired; ask for a new one.")
 TooManyAttempts = _error("TooManyAttempts", 429, "too_many_attempts", "Too many wrong codes; ask for a new one.")
+AddressLocked = _error(
+    "AddressLocked", 429, "address_locked", "Too many wrong codes for this address today; it is locked until tomorrow."
+)
 NoPendingVerification = _error(
     "NoPendingVerification", 404, "no_pending_verification", "There is no pending verification for this identity."
 )
@@ -51,7 +54,10 @@ PolicyNotInForce = _error("PolicyNotInForce", 409, "policy_not_in_force", "The p
 InvalidClaim = _error("InvalidClaim", 422, "invalid_claim", "The claim cannot be accepted as sent.")
 OccurredInFuture = _error("OccurredInFuture", 422, "occurred_in_future", "occurred_at lies in the future.")
 IdempotencyKeyRequired = _error(
-    "IdempotencyKeyRequired", 400, "idempotency_key_required", "Send an Idempotency-Key header (1-200 characters)."
+    "IdempotencyKeyRequired",
+    400,
+    "idempotency_key_required",
+    "Send an Idempotency-Key header (1-200 printable ASCII characters).",
 )
 IdempotencyKeyReused = _error(
     "IdempotencyKeyReused", 422, "idempotency_key_reused", "That Idempotency-Key was used for a different claim."
@@ -62,3 +68,11 @@ UnsupportedType = _error(
 )
 LinkExpired = _error("LinkExpired", 410, "link_expired", "The download link expired.")
 MailUnavailable = _error("MailUnavailable", 503, "mail_unavailable", "The e-mail could not be sent; try again.")
+
+
+def error_for_code(code: str) -> type[ApiError]:
+    """The failure whose machine code is ``code`` (InvalidRequest when there is none)."""
+    for kind in ApiError.__subclasses__():
+        if kind.code == code:
+            return kind
+    return InvalidRequest

@@ -9,9 +9,10 @@ from flask import request
 from jsonschema.exceptions import best_match
 
 from miaval_api.context import ctx
-from miaval_api.errors import InvalidJson, InvalidRequest, PayloadTooLarge
+from miaval_api.errors import InvalidJson, InvalidRequest, PayloadTooLarge, error_for_code
 
 IDENTITY_HEADER = "X-Chat-Identity"
+INT64_MAX = 2**63 - 1  # the largest id the databases hold
 
 
 def read_body(limit: int, too_large: type[Exception] = PayloadTooLarge) -> bytes:
@@ -48,6 +49,11 @@ def json_body(schema_name: str) -> dict[str, Any]:
     error = best_match(ctx().validator(schema_name).iter_errors(data))
     if error is not None:
         field = "/".join(str(part) for part in error.absolute_path) or None
+        # A field may name the failure that describes it best (x-error-code: invalid_email, invalid_document...).
+        named = error.schema.get("x-error-code") if isinstance(error.schema, dict) else None
+        if named:
+            kind = error_for_code(named)
+            raise kind(f"{kind.message} (field {field})", field=field)
         message = error.message if len(error.message) <= 200 else error.message[:200] + "..."
         raise InvalidRequest(f"Invalid {field or 'body'}: {message}", field=field)
     return data
@@ -59,11 +65,14 @@ def identity() -> str | None:
 
 
 def query_int(name: str) -> int | None:
-    """An optional integer query parameter, or InvalidRequest."""
+    """An optional integer query parameter from 0 to INT64_MAX, or InvalidRequest."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise InvalidRequest(f"Query parameter {name} must be an integer.", field=name) from None
+    if not 0 <= value <= INT64_MAX:
+        raise InvalidRequest(f"Query parameter {name} must be from 0 to {INT64_MAX}.", field=name)
+    return value

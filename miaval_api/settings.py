@@ -29,8 +29,12 @@ class Settings:
     code_ttl_seconds: int = env("VERIFICATION_CODE_TTL_SECONDS", 600)
     code_max_attempts: int = env("VERIFICATION_MAX_ATTEMPTS", 5)
     resend_interval_seconds: int = env("VERIFICATION_RESEND_INTERVAL_SECONDS", 60)
-    sends_per_hour: int = env("VERIFICATION_SENDS_PER_HOUR", 5)
-    link_max_failures: int = env("LINK_MAX_FAILURES", 5)
+    sends_per_hour: int = env("VERIFICATION_SENDS_PER_HOUR", 5)  # codes per requesting chat
+    # Codes per address per hour from all chats but the owner's.
+    sends_per_address_per_hour: int = env("VERIFICATION_SENDS_PER_ADDRESS_PER_HOUR", 10)
+    # Wrong codes per address per local day, then the address is locked until midnight.
+    code_max_failures_per_day: int = env("VERIFICATION_MAX_FAILURES_PER_DAY", 10)
+    link_max_failures: int = env("LINK_MAX_FAILURES", 5)  # failed links per chat, per account and per document
     link_failure_window_seconds: int = env("LINK_FAILURE_WINDOW_SECONDS", 24 * 3600)
     document_ttl_seconds: int = env("DOCUMENT_LINK_TTL_SECONDS", 15 * 60)
     late_report_days: int = 3  # art. 46, Ley 17.418

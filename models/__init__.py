@@ -3,10 +3,11 @@
 from models.audit import AuditEntry
 from models.base import Base, utcnow
 from models.claim import Claim, ClaimAttachment, Upload
-from models.client import ClientProfile, LinkFailure, UserClientLink
+from models.client import ClientProfile, UserClientLink
 from models.delivery import ProcessedDelivery, delivery_seen, mark_delivery_seen
 from models.handoff import HandoffRequest
 from models.insurer import Insurer
+from models.limits import FailedAttempt, LockoutNotice
 from models.policy import Policy
 from models.user import ChatIdentity, User
 from models.verification import CodeSend, OneTimeCode
@@ -20,8 +21,9 @@ __all__ = [
     "ClientProfile",
     "CodeSend",
     "HandoffRequest",
+    "FailedAttempt",
     "Insurer",
-    "LinkFailure",
+    "LockoutNotice",
     "OneTimeCode",
     "Policy",
     "ProcessedDelivery",

@@ -39,13 +39,3 @@ class UserClientLink(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("client_profiles.id", ondelete="CASCADE"), index=True)
     linked_by: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class LinkFailure(Base):
-    """A failed manual linking attempt: counted to lock out guessing (5 in 24 hours)."""
-
-    __tablename__ = "link_failures"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

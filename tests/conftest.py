@@ -27,9 +27,14 @@ from launcher.secrets import HopSecrets, tracker_secrets
 from launcher.services import ServiceProcess, prepare_database, start_actions, start_api, start_rasa
 
 # Many tests sign in as the same demo people from different chats; the limits on
-# code resends are tested on their own (tests/api) and relaxed here so that
+# code resends and wrong codes are tested on their own (tests/api) and relaxed here so that
 # tests do not wait for each other.
-SHARED_API_LIMITS = {"VERIFICATION_RESEND_INTERVAL_SECONDS": "1", "VERIFICATION_SENDS_PER_HOUR": "1000"}
+SHARED_API_LIMITS = {
+    "VERIFICATION_RESEND_INTERVAL_SECONDS": "1",
+    "VERIFICATION_SENDS_PER_HOUR": "1000",
+    "VERIFICATION_SENDS_PER_ADDRESS_PER_HOUR": "1000",
+    "VERIFICATION_MAX_FAILURES_PER_DAY": "1000",
+}
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import Optional
 from rasa_sdk import Tracker
 
 from api_client import (
+    AddressLocked,
     ApiError,
     BackendUnavailable,
     Conflict,
@@ -60,6 +61,7 @@ _ERROR_RESPONSES: tuple[tuple[type[ApiError], str], ...] = (
     (NotVerified, "utter_sign_in_needed"),
     (NotFound, "utter_not_found"),
     (NotAllowed, "utter_not_found"),
+    (AddressLocked, "utter_address_locked"),
     (RateLimited, "utter_rate_limited"),
     (Gone, "utter_request_failed"),
     (Conflict, "utter_request_failed"),

@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from api_client import ApiError, Gone, InvalidRequest, NotFound, RateLimited
+from api_client import AddressLocked, ApiError, Gone, InvalidRequest, NotFound, RateLimited
 from bot.actions.backend import api, minutes_until, response_for_error, sender
 from bot.actions.base import ApiAction, render
 from bot.actions.forms import GuidedFormValidationAction, note, reject
@@ -75,6 +75,8 @@ class ValidateSignInForm(GuidedFormValidationAction):
         email = match.group(0).lower()
         try:
             started = api().start_verification(sender(tracker), email)
+        except AddressLocked:
+            return reject("email", "utter_address_locked", counts=False)
         except RateLimited as error:
             # Codes already went out: the last one may still be valid.
             return {"email": email, **note("utter_resend_limited", minutes=minutes_until(error.retry_after))}
@@ -99,6 +101,8 @@ class ValidateSignInForm(GuidedFormValidationAction):
             result = api().confirm_verification(sender(tracker), code)
         except Gone:
             return reject("code", "utter_code_expired", counts=False)
+        except AddressLocked:
+            return {"code": None, "email": None, "email_masked": None, **note("utter_address_locked")}
         except RateLimited:
             return reject("code", "utter_code_attempts_exceeded", counts=False)
         except NotFound:
@@ -127,6 +131,8 @@ class ValidateSignInForm(GuidedFormValidationAction):
             return {"code": None, "email": None}
         try:
             started = api().start_verification(sender(tracker), email)
+        except AddressLocked:
+            return {"code": None, "email": None, "email_masked": None, **note("utter_address_locked")}
         except RateLimited as error:
             return reject("code", "utter_resend_limited", counts=False, minutes=minutes_until(error.retry_after))
         except ApiError as error:

@@ -16,7 +16,7 @@ from channels.settings import Settings, origin
 
 log = logging.getLogger(__name__)
 
-SENDER_PATTERN = re.compile(r"^whatsapp:\+[1-9]\d{6,14}$")
+SENDER_PATTERN = re.compile(r"^whatsapp:\+[1-9]\d{6,14}\Z")
 # Twilio sends at most 10 media per message.
 MAX_MEDIA = 10
 

@@ -45,14 +45,14 @@ def list_claims() -> tuple[dict, int]:
         return {"claims": [views.claim(c) for c in found.unique()]}, 200
 
 
-@bp.get("/v1/me/claims/<path:number>")
+@bp.get("/v1/me/claims/<number>")
 def get_claim(number: str) -> tuple[dict, int]:
     with ctx().db.session() as session:
         user = accounts.resolve_user(session, identity())
         return {"claim": views.claim(access.visible_claim(session, user.id, number))}, 200
 
 
-@bp.post("/v1/me/claims/<path:number>/attachments")
+@bp.post("/v1/me/claims/<number>/attachments")
 def attach(number: str) -> tuple[dict, int]:
     """Attach an upload; attaching the same one again answers the first attachment."""
     body = json_body("AttachRequest")

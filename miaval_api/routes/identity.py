@@ -12,7 +12,7 @@ from miaval_api.context import ctx
 from miaval_api.errors import InvalidRequest, MailUnavailable
 from miaval_api.http import identity, json_body
 from miaval_api.services import accounts, erasure, verification
-from miaval_api.services.messages import code_email
+from miaval_api.services.messages import code_email, lockout_email
 
 bp = Blueprint("identity", __name__)
 log = logging.getLogger(__name__)
@@ -37,11 +37,17 @@ def start_verification() -> tuple[dict, int]:
 
 @bp.post("/v1/verifications/confirm")
 def confirm_verification() -> tuple[dict, int]:
-    """Check the code and welcome the account."""
+    """Check the code and welcome the account; the owner of an address locked by wrong codes is told once."""
     app = ctx()
     body = json_body("ConfirmRequest")
     with app.db.session(write=True) as session:
-        done = verification.confirm(session, app.settings, body["chat_identity"], body["code"])
+        done = verification.confirm(
+            session,
+            app.settings,
+            body["chat_identity"],
+            body["code"],
+            on_lockout=lambda owner: app.mailer.send_later(lockout_email(app.mailer, owner), "lockout"),
+        )
         answer = {
             "user": views.user(done.user),
             "new_account": done.new_account,

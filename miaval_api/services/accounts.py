@@ -25,7 +25,7 @@ from models import (
 )
 
 # "telegram:123", "whatsapp:+5491155550101", "web:3f9a...": a channel, a colon, an id of printable characters.
-SENDER_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}:[\x21-\x7e]{1,160}$")
+SENDER_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}:[\x21-\x7e]{1,160}\Z")
 
 
 def check_sender_id(sender_id: Optional[str]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -49,7 +50,7 @@ FIELDS = (
 
 def check_idempotency_key(key: str | None) -> str:
     """The key as sent, or IdempotencyKeyRequired."""
-    if key is None or not (1 <= len(key) <= 200) or not key.isprintable():
+    if key is None or not re.fullmatch(r"[\x20-\x7e]{1,200}", key):
         raise IdempotencyKeyRequired()
     return key
 

@@ -1,16 +1,35 @@
-"""Dates as the business sees them: Argentine local days."""
+"""Dates as the business sees them: Argentine local days; and a clock tests may move.
+
+Every rule that depends on time (code expiry, send and failure windows,
+lockouts) asks :func:`now`, so a test can move time with :func:`advance`
+instead of sleeping.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from miaval_api.settings import Settings
 
+_offset = timedelta(0)
+
 
 def now() -> datetime:
-    """The current instant in UTC."""
-    return datetime.now(timezone.utc)
+    """The current instant in UTC (moved by :func:`advance` in tests)."""
+    return datetime.now(timezone.utc) + _offset
+
+
+def advance(delta: timedelta) -> None:
+    """Move this process's clock forward by ``delta`` (tests only)."""
+    global _offset
+    _offset += delta
+
+
+def reset() -> None:
+    """Put this process's clock back to the real time (tests only)."""
+    global _offset
+    _offset = timedelta(0)
 
 
 def local_zone(settings: Settings) -> ZoneInfo:
@@ -20,4 +39,11 @@ def local_zone(settings: Settings) -> ZoneInfo:
 
 def today(settings: Settings) -> date:
     """Today's date in Argentina: validity is judged by it."""
-    return datetime.now(local_zone(settings)).date()
+    return now().astimezone(local_zone(settings)).date()
+
+
+def day_window(settings: Settings) -> tuple[datetime, datetime]:
+    """The local day we are in, as UTC instants: (its midnight, the next midnight)."""
+    zone = local_zone(settings)
+    start = datetime.combine(today(settings), time(0), zone)
+    return start.astimezone(timezone.utc), (start + timedelta(days=1)).astimezone(timezone.utc)

@@ -1,13 +1,15 @@
 """Linking a client profile to an account by document plus a policy in force, and unlinking it.
 
 A failure never says which half was wrong, and failures are rate limited:
-after ``link_max_failures`` in ``link_failure_window_seconds`` the account must wait.
+after ``link_max_failures`` in ``link_failure_window_seconds`` against the chat,
+the account or the document, linking waits.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Optional
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
@@ -15,17 +17,17 @@ from stdnum.ar import cuit as stdnum_cuit
 from stdnum.ar import dni as stdnum_dni
 
 from miaval_api.errors import AlreadyLinked, InvalidDocument, LinkAttemptsExceeded, LinkFailed
-from miaval_api.services import access, audit, clock
+from miaval_api.services import access, audit, clock, limits
 from miaval_api.settings import Settings
-from models import ClientProfile, LinkFailure, Policy, User, UserClientLink
+from models import ClientProfile, Policy, User, UserClientLink
 from models.policy import policy_key
 
 
 def parse_document(raw: str) -> tuple[str, str]:
     """("dni", 8 digits) or ("cuit", 11 digits) from what a person typed; InvalidDocument otherwise."""
-    if not re.fullmatch(r"[\d.\-\s/]{1,40}", raw.strip()):
+    if not re.fullmatch(r"[0-9.\-\s/]{1,40}", raw.strip()):
         raise InvalidDocument()
-    digits = re.sub(r"\D", "", raw)
+    digits = re.sub(r"[^0-9]", "", raw)
     if len(digits) in (7, 8) and stdnum_dni.is_valid(digits):
         return "dni", digits.zfill(8)
     if len(digits) == 11 and stdnum_cuit.is_valid(digits):
@@ -42,30 +44,41 @@ def _document_matches(kind: str, number: str):  # noqa: ANN202 - an SQL conditio
     return or_(ClientProfile.cuit == number, ClientProfile.dni.in_({inner, inner.lstrip("0")}))
 
 
-def _check_lockout(session: Session, settings: Settings, user_id: int) -> None:
-    now = clock.now()
-    since = now - timedelta(seconds=settings.link_failure_window_seconds)
-    failures = session.scalars(
-        select(LinkFailure.failed_at)
-        .where(LinkFailure.user_id == user_id, LinkFailure.failed_at > since)
-        .order_by(LinkFailure.failed_at)
-    ).all()
-    if len(failures) >= settings.link_max_failures:
-        oldest = failures[len(failures) - settings.link_max_failures]
-        retry_after = int((oldest + timedelta(seconds=settings.link_failure_window_seconds) - now).total_seconds()) + 1
-        raise LinkAttemptsExceeded(retry_after=max(retry_after, 1))
+def document_core(kind: str, number: str) -> str:
+    """The 8 digits a DNI and the CUIL/CUIT holding it share: tries on either count as tries on one document."""
+    return number if kind == "dni" else number[2:10]
+
+
+def _check_lockout(session: Session, settings: Settings, counted: dict[str, str]) -> None:
+    """LinkAttemptsExceeded when any of the counters (kind -> what is counted) reached ``link_max_failures``."""
+    window = timedelta(seconds=settings.link_failure_window_seconds)
+    since = clock.now() - window
+    waits = [
+        limits.window_retry_after(
+            limits.failures_since(session, settings, kind, value, since), settings.link_max_failures, window
+        )
+        for kind, value in counted.items()
+    ]
+    longest = max((wait for wait in waits if wait is not None), default=None)
+    if longest is not None:
+        raise LinkAttemptsExceeded(retry_after=longest)
 
 
 def link(
-    session: Session, settings: Settings, user: User, document: str, policy_number: str
+    session: Session, settings: Settings, sender_id: str, user: User, document: str, policy_number: str
 ) -> tuple[ClientProfile, str]:
     """Link the client holding ``document`` and the in-force policy ``policy_number``.
 
-    A failed attempt is committed before LinkFailed is raised: it must count even
-    though the request fails.
+    Failures count against the chat, the account and the document (its keyed hash), each
+    capped at ``link_max_failures`` per window: a new account on the same chat, or many
+    chats on the same document, get no fresh tries. A failed attempt is committed before
+    LinkFailed is raised: it must count even though the request fails.
     """
-    _check_lockout(session, settings, user.id)
+    counted = {"link_chat": sender_id, "link_user": str(user.id)}
+    _check_lockout(session, settings, counted)
     kind, number = parse_document(document)
+    counted["link_document"] = document_core(kind, number)
+    _check_lockout(session, settings, counted)
     today = clock.today(settings)
     client = session.scalars(
         select(ClientProfile)
@@ -79,7 +92,8 @@ def link(
         )
     ).first()
     if client is None:
-        session.add(LinkFailure(user_id=user.id, failed_at=clock.now()))
+        for counter, value in counted.items():
+            limits.record_failure(session, settings, counter, value)
         session.commit()
         raise LinkFailed()
     linked = session.scalar(
@@ -91,6 +105,17 @@ def link(
     audit.record(session, "link", user.id, client.id, linked_by="manual")
     session.flush()
     return client, "manual"
+
+
+def address_to_tell(client: ClientProfile, user: User) -> Optional[str]:
+    """The client's own e-mail, to be told that their profile was linked; None when there is none to tell.
+
+    None when the portfolio has no e-mail for the client or it is the account's own (the case of
+    every automatic link, made because the addresses match).
+    """
+    if not client.email or client.email.lower() == user.email.lower():
+        return None
+    return client.email
 
 
 def unlink(session: Session, user: User, client_id: int) -> ClientProfile:

@@ -21,6 +21,35 @@ def code_email(mailer: Mailer, to: str, code: str, ttl_seconds: int) -> EmailMes
     return mailer.build(to, f"Tu código de Mi Aval: {code}", text)
 
 
+def lockout_email(mailer: Mailer, to: str) -> EmailMessage:
+    """Too many wrong codes for this address today: new sign-ins with it are paused until tomorrow."""
+    text = (
+        "¡Hola!\n\n"
+        "Hoy se escribieron varios códigos equivocados para entrar a Mi Aval con esta dirección de e-mail. "
+        "Por seguridad, pausamos los ingresos nuevos con esta dirección hasta mañana.\n\n"
+        "Si fuiste vos, podés volver a probar mañana; los chats donde ya tenías la sesión iniciada "
+        "siguen funcionando.\n"
+        "Si no fuiste vos, no tenés que hacer nada: nadie entró a tu cuenta. Si algo te preocupa, "
+        "escribinos en el chat y pedí hablar con una persona.\n\n"
+        "Mi Aval\n"
+    )
+    return mailer.build(to, "Pausamos los ingresos a Mi Aval con tu e-mail hasta mañana", text)
+
+
+def link_notice_email(mailer: Mailer, to: str, account_masked: str) -> EmailMessage:
+    """A client's profile was linked to an account that is not theirs by e-mail (an accountant, a relative...)."""
+    text = (
+        "¡Hola!\n\n"
+        f"Tu perfil de cliente de Aval se vinculó a la cuenta de Mi Aval {account_masked}. "
+        "Desde esa cuenta se pueden ver tus pólizas, pedir tus certificados y denunciar siniestros.\n\n"
+        "Si la reconocés (por ejemplo, es de tu contador o de un familiar), no tenés que hacer nada.\n"
+        "Si no la reconocés, escribinos en el chat de Mi Aval y pedí hablar con una persona: "
+        "la desvinculamos.\n\n"
+        "Mi Aval\n"
+    )
+    return mailer.build(to, "Se vinculó tu perfil a una cuenta de Mi Aval", text)
+
+
 def receipt_email(mailer: Mailer, to: str, claim_number: str, receipt: Document) -> EmailMessage:
     """The receipt of a claim report, with the PDF attached."""
     text = (

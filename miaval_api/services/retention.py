@@ -16,13 +16,23 @@ from miaval_api import mail
 from miaval_api.db import Database
 from miaval_api.services import conversations
 from miaval_api.settings import Settings
-from models import ClaimAttachment, CodeSend, HandoffRequest, OneTimeCode, ProcessedDelivery, Upload
+from models import (
+    ClaimAttachment,
+    CodeSend,
+    FailedAttempt,
+    HandoffRequest,
+    LockoutNotice,
+    OneTimeCode,
+    ProcessedDelivery,
+    Upload,
+)
 
 CODE_SENDS = timedelta(days=2)  # the resend limits look back one day at most
 DELIVERIES = timedelta(days=7)  # channels retry a delivery for minutes, at most hours
 ORPHAN_UPLOADS = timedelta(days=7)  # a photo never attached to a claim
 CLOSED_HANDOFFS = timedelta(days=90)
 OUTBOX = timedelta(days=7)  # .eml files of the embedded default (one-time codes, receipts)
+LIMIT_RECORDS = timedelta(days=2)  # failed codes and links count for a day at most; lockouts end at midnight
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,7 @@ class Purged:
     uploads: int
     handoffs: int
     outbox_files: int
+    limit_records: int = 0
 
 
 def purge(db: Database, settings: Settings, now: datetime) -> Purged:
@@ -52,6 +63,9 @@ def purge(db: Database, settings: Settings, now: datetime) -> Purged:
                 Upload.created_at < now - ORPHAN_UPLOADS, Upload.id.not_in(select(ClaimAttachment.upload_id))
             )
         )
+        limit_records = gone(delete(FailedAttempt).where(FailedAttempt.failed_at < now - LIMIT_RECORDS)) + gone(
+            delete(LockoutNotice).where(LockoutNotice.locked_until < now - LIMIT_RECORDS)
+        )
         handoffs = gone(
             delete(HandoffRequest).where(
                 or_(
@@ -63,4 +77,4 @@ def purge(db: Database, settings: Settings, now: datetime) -> Purged:
     chats = conversations.purge(settings, idle_before, now) if conversations.configured(settings) else 0
     outbox_files = mail.purge_outbox(settings.outbox_dir, now - OUTBOX)
     db.compact()
-    return Purged(chats, code_sends, codes, deliveries, uploads, handoffs, outbox_files)
+    return Purged(chats, code_sends, codes, deliveries, uploads, handoffs, outbox_files, limit_records)

@@ -2,7 +2,9 @@
 
 A 6-digit code is e-mailed, valid ``code_ttl_seconds`` (10 minutes), at most
 ``code_max_attempts`` (5) tries, stored only as an HMAC-SHA256 under the
-server secret. Sends are limited per identity and per address.
+server secret. Sends are limited per requesting chat and per address (see
+:func:`check_send`); wrong codes are capped per address per day, after which the
+address is locked until the next local midnight and its owner is told.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Callable, Optional
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from miaval_api.errors import (
+    AddressLocked,
     CodeExpired,
     InvalidEmail,
     NoPendingVerification,
@@ -25,19 +29,22 @@ from miaval_api.errors import (
     TooManyAttempts,
     WrongCode,
 )
-from miaval_api.services import accounts, audit, clock
+from miaval_api.services import accounts, audit, clock, limits
 from miaval_api.services.access import linked_clients
 from miaval_api.settings import Settings
-from models import ClientProfile, CodeSend, OneTimeCode, User, UserClientLink
+from models import ChatIdentity, ClientProfile, CodeSend, OneTimeCode, User, UserClientLink
+
+HOUR = timedelta(hours=1)
+CODE_FAILURE = "code_address"  # wrong codes are counted per e-mail address
 
 EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+\Z"
 )
 
 
 def normalise_email(raw: str) -> str:
-    """Trimmed, lower-case and plausible, or InvalidEmail."""
-    email = raw.strip().lower()
+    """Lower-case and plausible (the contract's pattern, nothing around it), or InvalidEmail."""
+    email = raw.lower()
     if len(email) > 254 or not EMAIL.match(email) or ".." in email:
         raise InvalidEmail()
     return email
@@ -68,25 +75,12 @@ class Started:
 
 
 def start(session: Session, settings: Settings, sender_id: str, raw_email: str) -> Started:
-    """Create a fresh code for this identity (replacing any pending one), within the resend limits."""
+    """Create a fresh code for this identity (replacing any pending one), if :func:`check_send` allows it."""
     accounts.check_sender_id(sender_id)
     email = normalise_email(raw_email)
     address_key = email_key(settings, email)
     now = clock.now()
-    hour_ago = now - timedelta(hours=1)
-    last_send = session.scalar(select(func.max(CodeSend.sent_at)).where(CodeSend.sender_id == sender_id))
-    if last_send is not None:
-        last_send = last_send.replace(tzinfo=now.tzinfo) if last_send.tzinfo is None else last_send
-        wait = settings.resend_interval_seconds - (now - last_send).total_seconds()
-        if wait > 0:
-            raise ResendLimited(retry_after=int(wait) + 1)
-    for column, value in ((CodeSend.sender_id, sender_id), (CodeSend.email_hmac, address_key)):
-        sends = session.scalars(
-            select(CodeSend.sent_at).where(column == value, CodeSend.sent_at > hour_ago).order_by(CodeSend.sent_at)
-        ).all()
-        if len(sends) >= settings.sends_per_hour:
-            retry_after = int((sends[0] + timedelta(hours=1) - now).total_seconds()) + 1
-            raise ResendLimited("Too many codes sent in the last hour.", retry_after=max(retry_after, 1))
+    check_send(session, settings, sender_id, email, address_key)
     code = f"{secrets.randbelow(10**6):06d}"
     session.execute(delete(OneTimeCode).where(OneTimeCode.sender_id == sender_id))
     session.add(
@@ -103,6 +97,61 @@ def start(session: Session, settings: Settings, sender_id: str, raw_email: str) 
     return Started(email, mask_email(email), settings.code_ttl_seconds, code)
 
 
+def check_send(session: Session, settings: Settings, sender_id: str, email: str, address_key: str) -> None:
+    """The whole rule for sending a code, in order; ResendLimited or AddressLocked when it says no.
+
+    1. Every chat: one code per ``resend_interval_seconds`` and at most ``sends_per_hour`` an hour,
+       counted per requesting chat, so a stranger's asking spends only the stranger's chat.
+    2. A chat already tied to the account of this address (the owner's) always gets its code: it
+       stops here, whatever other chats did to the address.
+    3. Any other chat: not while the address is locked after too many wrong codes today, and at
+       most ``sends_per_address_per_hour`` for the address from all chats together.
+    """
+    now = clock.now()
+    chat_sends = _sends_in_last_hour(session, CodeSend.sender_id == sender_id)
+    if chat_sends and (wait := settings.resend_interval_seconds - (now - chat_sends[-1]).total_seconds()) > 0:
+        raise ResendLimited(retry_after=int(wait) + 1)
+    if retry_after := limits.window_retry_after(chat_sends, settings.sends_per_hour, HOUR):
+        raise ResendLimited("Too many codes sent to this chat in the last hour.", retry_after=retry_after)
+    if is_owner_chat(session, sender_id, email):
+        return
+    if locked_until := address_locked_until(session, settings, email):
+        raise AddressLocked(retry_after=limits.seconds_until(locked_until))
+    address_sends = _sends_in_last_hour(session, CodeSend.email_hmac == address_key)
+    if retry_after := limits.window_retry_after(address_sends, settings.sends_per_address_per_hour, HOUR):
+        raise ResendLimited("Too many codes sent to this address in the last hour.", retry_after=retry_after)
+
+
+def _sends_in_last_hour(session: Session, condition: ColumnElement[bool]) -> list[datetime]:
+    since = clock.now() - HOUR
+    return list(
+        session.scalars(select(CodeSend.sent_at).where(condition, CodeSend.sent_at > since).order_by(CodeSend.sent_at))
+    )
+
+
+def is_owner_chat(session: Session, sender_id: str, email: str) -> bool:
+    """True when this chat is already tied to the verified account whose address is ``email``."""
+    return (
+        session.scalar(
+            select(ChatIdentity.id)
+            .join(User, User.id == ChatIdentity.user_id)
+            .where(ChatIdentity.sender_id == sender_id, User.email == email, User.email_verified.is_(True))
+        )
+        is not None
+    )
+
+
+def address_locked_until(session: Session, settings: Settings, email: str) -> Optional[datetime]:
+    """When today's lockout of ``email`` ends (the next local midnight), or None when it is not locked.
+
+    An address is locked once ``code_max_failures_per_day`` wrong codes were entered for it today,
+    from any chats.
+    """
+    day_start, day_end = clock.day_window(settings)
+    failures = limits.count_since(session, settings, CODE_FAILURE, email, day_start)
+    return day_end if failures >= settings.code_max_failures_per_day else None
+
+
 def cancel(session: Session, sender_id: str) -> None:
     """Forget a code that could not be e-mailed (and its send), so the user may ask again at once."""
     session.execute(delete(OneTimeCode).where(OneTimeCode.sender_id == sender_id))
@@ -117,8 +166,18 @@ class Confirmed:
     linked_clients: list[tuple[ClientProfile, str]]
 
 
-def confirm(session: Session, settings: Settings, sender_id: str, raw_code: str) -> Confirmed:
-    """Check a code. Wrong codes are counted (and committed) before any answer, so parallel guesses count too."""
+def confirm(
+    session: Session,
+    settings: Settings,
+    sender_id: str,
+    raw_code: str,
+    on_lockout: Callable[[str], None] = lambda email: None,
+) -> Confirmed:
+    """Check a code. Wrong codes are counted (and committed) before any answer, so parallel guesses count too.
+
+    A wrong code also counts against the address; the one that reaches the day's cap locks the
+    address (for every chat but the owner's) and calls ``on_lockout`` with the address, once per lockout.
+    """
     accounts.check_sender_id(sender_id)
     pending = session.scalars(
         select(OneTimeCode).where(OneTimeCode.sender_id == sender_id).order_by(OneTimeCode.id.desc())
@@ -127,6 +186,9 @@ def confirm(session: Session, settings: Settings, sender_id: str, raw_code: str)
         raise NoPendingVerification()
     if pending.expires_at <= clock.now():
         raise CodeExpired()
+    owner = is_owner_chat(session, sender_id, pending.email)
+    if not owner and (locked_until := address_locked_until(session, settings, pending.email)):
+        raise AddressLocked(retry_after=limits.seconds_until(locked_until))
     # Count the try atomically: only tries under the limit get compared at all.
     counted = session.execute(
         update(OneTimeCode)
@@ -140,7 +202,12 @@ def confirm(session: Session, settings: Settings, sender_id: str, raw_code: str)
     expected = pending.code_hmac
     given = _digest(settings, "code", sender_id, code)
     if not hmac.compare_digest(expected, given):
+        limits.record_failure(session, settings, CODE_FAILURE, pending.email)
         session.commit()
+        if not owner and (locked_until := address_locked_until(session, settings, pending.email)):
+            if limits.claim_notice(session, settings, CODE_FAILURE, pending.email, locked_until):
+                on_lockout(pending.email)
+            raise AddressLocked(retry_after=limits.seconds_until(locked_until))
         attempts = session.scalar(select(OneTimeCode.attempts).where(OneTimeCode.id == pending.id)) or 0
         attempts_left = max(settings.code_max_attempts - attempts, 0)
         if attempts_left == 0:  # that was the last try: say so now rather than "0 tries left"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 
@@ -16,11 +17,12 @@ CODE_TTL_SECONDS = 2
 
 @pytest.fixture(scope="module")
 def strict_api(tmp_path_factory):
-    """An API whose codes last two seconds and allow two tries, with no wait between codes."""
+    """An API whose codes last two seconds and allow two tries, with no wait between codes; 4 wrong codes lock."""
     limits = {
         "VERIFICATION_CODE_TTL_SECONDS": str(CODE_TTL_SECONDS),
         "VERIFICATION_MAX_ATTEMPTS": "2",
         "VERIFICATION_RESEND_INTERVAL_SECONDS": "0",
+        "VERIFICATION_MAX_FAILURES_PER_DAY": "4",
     }
     api = start_demo_api(tmp_path_factory.mktemp("strict-api"), limits)
     yield api
@@ -75,3 +77,26 @@ def test_too_many_wrong_codes_offer_a_new_one(strict_env):
     assert responses(messages) == ["utter_code_attempts_exceeded"]
     _, messages = try_code(identity, right)  # too late: the code is spent
     assert responses(messages) == ["utter_code_attempts_exceeded"]
+
+
+def test_an_address_locked_by_wrong_codes_is_said_and_the_email_asked_again(strict_env):
+    email = f"bloqueada-{uuid.uuid4().hex[:8]}@example.net"
+
+    def enter(identity: str, code: str):
+        slots = {"requested_slot": "code", "email": email}
+        return run(ValidateSignInForm(), load_tracker("in_form", identity, slots=slots, candidates={"code": code}))
+
+    for _ in range(2):  # two codes, two wrong tries each: the day's four
+        identity = new_identity()
+        events, messages = run(ValidateSignInForm(), load_tracker("in_form", identity, candidates={"email": email}))
+        assert responses(messages) == ["utter_code_sent"]
+        wrong = "000000" if latest_code(strict_env, email) != "000000" else "111111"
+        _, messages = enter(identity, wrong)
+        assert responses(messages) == ["utter_wrong_code_last_attempt"]
+        events, messages = enter(identity, wrong)
+    assert responses(messages) == ["utter_address_locked"]
+    assert slots_of(events)["email"] is None and slots_of(events)["code"] is None
+    # Asking a new code for that address, from another chat, is refused the same way.
+    events, messages = run(ValidateSignInForm(), load_tracker("in_form", new_identity(), candidates={"email": email}))
+    assert responses(messages) == ["utter_address_locked"]
+    assert slots_of(events)["email"] is None

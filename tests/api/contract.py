@@ -21,7 +21,7 @@ class Contract:
         self.spec = spec
         self.routes = []
         for template, operations in spec["paths"].items():
-            pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
+            pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + r"\Z"
             self.routes.append((re.compile(pattern), template, operations))
 
     @classmethod

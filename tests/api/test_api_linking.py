@@ -65,13 +65,13 @@ def test_invalid_document(api):
 def test_sixth_failure_is_refused_with_retry_after(api):
     sender = api.new_user()
     for _ in range(5):
-        assert link(api, sender, "23456789", "AU-1048576").status_code == 400
+        assert link(api, sender, "30111222", "AU-1048576").status_code == 400  # a DNI no client holds
     refused = link(api, sender, "23456789", "01-0567890-1")  # right this time, but too late
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "link_attempts_exceeded"
     assert 0 < refused.json()["error"]["details"]["retry_after"] <= 24 * 3600
     assert api.get(LINK, sender).json()["clients"] == []
-    # Another account is not affected.
+    # Another account on another chat, trying another document, is not affected.
     assert link(api, api.new_user(), "23456789", "01-0567890-1").status_code == 201
 
 

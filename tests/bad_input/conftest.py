@@ -48,7 +48,12 @@ def own_api(tmp_path_factory) -> OwnApi:
     prepare_database(database_url)
     process = start_api(
         database_url, token, base / "outbox", log_dir=base / "log",
-        extra_env={"VERIFICATION_RESEND_INTERVAL_SECONDS": "0", "VERIFICATION_SENDS_PER_HOUR": "1000"},
+        extra_env={
+            "VERIFICATION_RESEND_INTERVAL_SECONDS": "0",
+            "VERIFICATION_SENDS_PER_HOUR": "1000",
+            "VERIFICATION_SENDS_PER_ADDRESS_PER_HOUR": "1000",
+            "VERIFICATION_MAX_FAILURES_PER_DAY": "1000",
+        },
     )  # fmt: skip
     yield OwnApi(process.url, token, base / "outbox", process)
     process.stop()

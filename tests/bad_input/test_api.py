@@ -21,7 +21,12 @@ from tests.postgres import create_database, drop_database
 
 LAURA = "laura.gomez@example.com"
 AUTO_POLICY = "AU-1048576"
-API_ENV = {"VERIFICATION_RESEND_INTERVAL_SECONDS": "0", "VERIFICATION_SENDS_PER_HOUR": "1000"}
+API_ENV = {
+    "VERIFICATION_RESEND_INTERVAL_SECONDS": "0",
+    "VERIFICATION_SENDS_PER_HOUR": "1000",
+    "VERIFICATION_SENDS_PER_ADDRESS_PER_HOUR": "1000",
+    "VERIFICATION_MAX_FAILURES_PER_DAY": "1000",
+}
 
 ODD_TEXTS = {
     "emojis": "😀🚗💥🙏🏻👍🏽 " * 10,

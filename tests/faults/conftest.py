@@ -14,7 +14,12 @@ from launcher.secrets import TRACKER_SECRETS, HopSecrets
 from launcher.services import ServiceProcess, prepare_database, start_actions, start_api, start_rasa
 
 # Several tests sign in as Laura within a minute; the per-address resend limit would refuse them.
-API_ENV = {"VERIFICATION_RESEND_INTERVAL_SECONDS": "0", "VERIFICATION_SENDS_PER_HOUR": "1000"}
+API_ENV = {
+    "VERIFICATION_RESEND_INTERVAL_SECONDS": "0",
+    "VERIFICATION_SENDS_PER_HOUR": "1000",
+    "VERIFICATION_SENDS_PER_ADDRESS_PER_HOUR": "1000",
+    "VERIFICATION_MAX_FAILURES_PER_DAY": "1000",
+}
 
 
 @dataclass
