@@ -49,6 +49,10 @@ class Settings:
     mail_from: str = "Mi Aval <no-responder@miaval.example>"
     outbox_dir: str = "var/outbox"
     db_pool_size: int = 10
+    # A verified chat that has not been used for this many days must sign in again.
+    chat_session_idle_days: int = 30
+    # Moves this process's clock (tests only: "31 days later" without waiting); 0 in production.
+    clock_offset_seconds: int = 0
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Settings:
@@ -75,6 +79,8 @@ class Settings:
             "mail_from": "MAIL_FROM",
             "outbox_dir": "OUTBOX_DIR",
             "db_pool_size": "DB_POOL_SIZE",
+            "chat_session_idle_days": "CHAT_SESSION_IDLE_DAYS",
+            "clock_offset_seconds": "MIAVAL_CLOCK_OFFSET_SECONDS",
         }
         types = {f.name: f.type for f in fields(cls)}
         for attr, var in names.items():

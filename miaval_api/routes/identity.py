@@ -54,14 +54,14 @@ def confirm_verification() -> tuple[dict, int]:
 def me() -> tuple[dict, int]:
     """The verified account behind the chat identity."""
     with ctx().db.session() as session:
-        return {"user": views.user(accounts.resolve_user(session, identity()))}, 200
+        return {"user": views.user(accounts.resolve_user(session, ctx().settings, identity()))}, 200
 
 
 @bp.delete("/v1/me")
 def delete_me() -> tuple[dict, int]:
     """Delete the account: links and chat identities go, client data stays."""
     with ctx().db.session(write=True) as session:
-        done = accounts.delete_account(session, accounts.resolve_user(session, identity()))
+        done = accounts.delete_account(session, accounts.resolve_user(session, ctx().settings, identity()))
     return {"unlinked_clients": done.unlinked_clients, "forgotten_identities": done.forgotten_identities}, 200
 
 
