@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from launcher.services import ROOT, base_env, start_api
+from launcher.services import ROOT, base_env
+from tests.api.chat_sessions import LAURA, api_call, api_days_later, policies_of, verify
 from tests.channels.conftest import (  # noqa: F401 - fixtures
     TELEGRAM_TOKEN,
     fake_telegram,
@@ -27,47 +27,12 @@ from tests.channels.conftest import (  # noqa: F401 - fixtures
 )
 from tests.channels.conversation import sign_in
 from tests.channels.test_webchat import CHROMIUM_ARGS, bot_texts, say
-from tests.conftest import DemoApi, latest_code, start_demo_api
+from tests.conftest import latest_code, start_demo_api
 
-LAURA = "laura.gomez@example.com"
 LAURAS_POLICIES = ("AU-1048576", "HOG-778899")
-DAY = 24 * 3600
 
 
 # -- helpers -------------------------------------------------------------------------
-
-
-def api_call(url: str, token: str, method: str, path: str, sender: str | None = None, **kwargs: Any):
-    headers = {"Authorization": f"Bearer {token}"}
-    if sender:
-        headers["X-Chat-Identity"] = sender
-    return requests.request(method, url + path, headers=headers, timeout=30, **kwargs)
-
-
-def verify(url: str, token: str, outbox: Path, sender: str, email: str) -> None:
-    """Tie ``sender`` to ``email``'s account the way the assistant does: a code by e-mail, then the code."""
-    previous = latest_code(outbox, email)
-    started = api_call(url, token, "POST", "/v1/verifications", json={"chat_identity": sender, "email": email})
-    assert started.status_code == 202, started.text
-    deadline = time.monotonic() + 20
-    code = None
-    while time.monotonic() < deadline and code in (None, previous):
-        code = latest_code(outbox, email)
-        time.sleep(0.1)
-    confirmed = api_call(
-        url, token, "POST", "/v1/verifications/confirm", json={"chat_identity": sender, "code": code}
-    )
-    assert confirmed.status_code == 200, confirmed.text
-
-
-def policies_of(url: str, token: str, sender: str) -> requests.Response:
-    return api_call(url, token, "GET", "/v1/me/policies", sender)
-
-
-def api_days_later(api: DemoApi, days: float, log_dir: Path):
-    """The same database served by an API whose clock runs ``days`` ahead."""
-    offset = {"MIAVAL_CLOCK_OFFSET_SECONDS": str(int(days * DAY))}
-    return start_api(api.database_url, api.token, api.outbox_dir, log_dir=log_dir, extra_env=offset)
 
 
 def rasa_turns(tracker_db: Path, sender: str) -> int:
@@ -114,22 +79,6 @@ def test_a_chat_idle_past_the_limit_cannot_list_policies(tmp_path):
         assert api_call(later.url, api.token, "GET", "/v1/me", sender).status_code == 401
     finally:
         later.stop()
-
-
-def test_a_chat_used_within_the_limit_stays_signed_in_counting_from_its_last_use(tmp_path):
-    api = start_demo_api(tmp_path, {"CHAT_SESSION_IDLE_DAYS": "30"})
-    sender = "telegram:5550101"
-    try:
-        verify(api.url, api.token, api.outbox_dir, sender, LAURA)
-    finally:
-        api.process.stop()
-    # Used on day 29, then again on day 58: each use moves the limit.
-    for days in (29, 58):
-        later = api_days_later(api, days, tmp_path / f"log-{days}")
-        try:
-            assert policies_of(later.url, api.token, sender).status_code == 200
-        finally:
-            later.stop()
 
 
 # -- signing out -----------------------------------------------------------------------
