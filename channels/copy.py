@@ -7,3 +7,5 @@ DOCUMENT_FAILED = "Perdón, no pude preparar el documento. Pedímelo de nuevo en
 CHOOSE_OPTION = "Elegí una opción:"
 WHATSAPP_BUTTONS_HINT = "Respondé con el número de la opción."
 EXPIRED_OPTION = "Esa opción ya venció. ¿Me escribís qué necesitás?"
+# Said once in a Telegram group or supergroup before the bot leaves it ({bot_username} without the @).
+PRIVATE_CHAT_ONLY = "Por privacidad solo atiendo en chat privado: escribime a @{bot_username} 🔒"

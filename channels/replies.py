@@ -37,7 +37,16 @@ class DocumentReply:
     content_type: str
 
 
-Reply = Union[TextReply, ImageReply, DocumentReply]
+@dataclass(frozen=True)
+class SignedOut:
+    """Not shown: the assistant signed this chat out (custom payload ``{"session": "signed_out"}``).
+
+    Channels that keep the conversation on the user's side (the web chat widget)
+    forget it; the others have nothing to render.
+    """
+
+
+Reply = Union[TextReply, ImageReply, DocumentReply, SignedOut]
 
 
 def _buttons(raw: Any) -> tuple[Button, ...]:
@@ -74,9 +83,12 @@ def from_rasa(messages: list[dict[str, Any]]) -> list[Reply]:
         if isinstance(message.get("image"), str) and message["image"]:
             replies.append(ImageReply(url=message["image"]))
         if "custom" in message:
-            document = _document(message["custom"])
+            custom = message["custom"]
+            document = _document(custom)
             if document:
                 replies.append(document)
+            elif isinstance(custom, dict) and custom.get("session") == "signed_out":
+                replies.append(SignedOut())
             else:
                 log.info("custom message without a document ignored")
     return replies

@@ -10,7 +10,9 @@ API (also what benchmarks drive):
 
 Each message is ``{"type": "text", "text", "buttons": [{"title", "payload"}]}``,
 ``{"type": "image", "url"}`` or ``{"type": "document", "url", "filename", "content_type"}``
-(document URLs are relative to the gateway).
+(document URLs are relative to the gateway). An answer that signed the chat out
+also holds ``"signed_out": true``: the widget then forgets the conversation and
+its id, and the next message starts a new session.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from channels.assistant import IncomingFile
 from channels.gateway import current_gateway
-from channels.replies import DocumentReply, ImageReply, Reply, TextReply
+from channels.replies import DocumentReply, ImageReply, Reply, SignedOut, TextReply
 from channels.settings import origin
 
 webchat = Blueprint("webchat", __name__, template_folder="templates")
@@ -55,7 +57,10 @@ def to_json(reply: Reply) -> dict[str, Any]:
 
 
 def _answer(replies: list[Reply]) -> Response:
-    return jsonify({"messages": [to_json(reply) for reply in replies]})
+    body: dict[str, Any] = {"messages": [to_json(reply) for reply in replies if not isinstance(reply, SignedOut)]}
+    if any(isinstance(reply, SignedOut) for reply in replies):
+        body["signed_out"] = True
+    return jsonify(body)
 
 
 def _bad_request(code: str, message: str) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import logging
 import traceback
+from datetime import timedelta
 from typing import Any, Mapping, Union
 
 from flask import Flask, Response, jsonify, request
@@ -16,6 +17,7 @@ from miaval_api.context import AppContext, ctx
 from miaval_api.db import Database
 from miaval_api.errors import ApiError, InvalidRequest, Unauthorized, UploadTooLarge
 from miaval_api.mail import Mailer
+from miaval_api.services import clock
 from miaval_api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,7 @@ def create_app(config: Union[Settings, Mapping[str, Any], None] = None) -> Flask
     """Build the API. ``config`` is a Settings, or overrides applied to the settings read from the environment."""
     settings = config if isinstance(config, Settings) else Settings.from_env(**dict(config or {}))
     settings.check()
+    clock.set_offset(timedelta(seconds=settings.clock_offset_seconds))
     app = Flask(__name__)
     # Uploads are the largest bodies; JSON endpoints enforce their own 1 MB limit as they read.
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + 64 * 1024

@@ -56,6 +56,10 @@ class Settings:
     serve_bind: str = env("MIAVAL_API_BIND", "127.0.0.1:8000")
     serve_workers: int = env("MIAVAL_API_WORKERS", 2)
     serve_threads: int = env("MIAVAL_API_THREADS", 8)
+    # A verified chat that has not been used for this many days must sign in again.
+    chat_session_idle_days: int = env("CHAT_SESSION_IDLE_DAYS", 30)
+    # Moves this process's clock (tests only: "31 days later" without waiting); 0 in production.
+    clock_offset_seconds: int = env("MIAVAL_CLOCK_OFFSET_SECONDS", 0)
     # Rasa's conversation store (conversation_store/): account deletion and the purge erase from it.
     tracker_store_url: str = env("TRACKER_STORE_URL", secret=True)
     tracker_sender_key: str = env("TRACKER_SENDER_KEY", secret=True, generated=True)

@@ -36,3 +36,5 @@ class ChatIdentity(Base):
     channel: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the chat last acted for the account (updated at most hourly): idle chats must sign in again.
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

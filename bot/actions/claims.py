@@ -42,7 +42,9 @@ from bot.actions.forms import GuidedFormValidationAction, note, reject
 
 # Intents that interrupt the form rather than answer it: their rules answer
 # them and the form asks its question again.
-INTERRUPTIONS = frozenset({"faq", "stop", "help", "human_handoff", "bot_challenge", "greet", "goodbye", "thank"})
+INTERRUPTIONS = frozenset(
+    {"faq", "stop", "sign_out", "help", "human_handoff", "bot_challenge", "greet", "goodbye", "thank"}
+)
 DONE_WORDS = ("listo", "ya esta", "seguir", "sigamos", "no tengo", "ninguna", "nada mas", "termine")
 YES_WORDS = ("si", "sí", "s", "sip", "claro", "obvio", "dale")
 NO_WORDS = ("no", "nop", "nada", "ninguno", "ninguna", "nadie")

@@ -1,6 +1,10 @@
 /* Mi Aval web chat widget. Embed with: <script src="https://<gateway>/webchat/widget.js" defer></script>
  * Everything the assistant or the user writes is put on the page with textContent (never innerHTML),
- * links are made from http(s) URLs only, and the conversation (sender id and history) lives in localStorage.
+ * links are made from http(s) URLs only.
+ * What the host page's storage keeps: in localStorage only the conversation id (forgotten after
+ * SESSION_IDLE_DAYS without use, like the server forgets a verified chat) and whether the panel is open;
+ * the history (which holds codes, documents, policies) only in sessionStorage, so a reload still shows
+ * it and closing the tab forgets it. Signing out (an answer with "signed_out": true) forgets both.
  */
 (function () {
   "use strict";
@@ -11,16 +15,27 @@
   var STORE_HISTORY = "miaval.webchat.history";
   var STORE_OPEN = "miaval.webchat.open";
   var HISTORY_LIMIT = 200;
+  /* The API's CHAT_SESSION_IDLE_DAYS default: the browser forgets the id no later than the server does. */
+  var SESSION_IDLE_DAYS = 30;
+  var DAY_MS = 24 * 60 * 60 * 1000;
   var URL_PATTERN = /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])/g;
   var WELCOME = "¡Hola! Soy el asistente de Mi Aval. Puedo mostrarte tus pólizas, mandarte un certificado, " +
     "ayudarte a denunciar un siniestro y más. ¿En qué te doy una mano?";
 
-  function load(key, fallback) {
-    try { var value = window.localStorage.getItem(key); return value === null ? fallback : JSON.parse(value); }
+  function storage(kind) {
+    try { return window[kind]; } catch (e) { return null; }
+  }
+  var LOCAL = storage("localStorage");
+  var TAB = storage("sessionStorage");
+  function load(store, key, fallback) {
+    try { var value = store.getItem(key); return value === null ? fallback : JSON.parse(value); }
     catch (e) { return fallback; }
   }
-  function save(key, value) {
-    try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode: memory only */ }
+  function save(store, key, value) {
+    try { store.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode: memory only */ }
+  }
+  function forget(store, key) {
+    try { store.removeItem(key); } catch (e) { /* nothing stored */ }
   }
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -40,9 +55,25 @@
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
-  var history = load(STORE_HISTORY, []);
+  /* Earlier versions kept the history in localStorage: drop it. */
+  forget(LOCAL, STORE_HISTORY);
+  var history = load(TAB, STORE_HISTORY, []);
   if (!Array.isArray(history)) history = [];
-  var sender = load(STORE_SENDER, null);
+
+  /* The conversation id and when it was last used; an id idle too long is forgotten. */
+  function loadSender() {
+    var stored = load(LOCAL, STORE_SENDER, null);
+    if (!stored || typeof stored.id !== "string" || typeof stored.usedAt !== "number" ||
+        Date.now() - stored.usedAt > SESSION_IDLE_DAYS * DAY_MS) {
+      forget(LOCAL, STORE_SENDER);
+      return null;
+    }
+    return stored.id;
+  }
+  function touchSender() {
+    if (sender) save(LOCAL, STORE_SENDER, { id: sender, usedAt: Date.now() });
+  }
+  var sender = loadSender();
 
   var host = el("div");
   host.id = "miaval-webchat";
@@ -94,7 +125,7 @@
   function setOpen(open) {
     panel.hidden = !open;
     launcher.hidden = open && window.matchMedia("(max-width: 480px)").matches;
-    save(STORE_OPEN, open);
+    save(LOCAL, STORE_OPEN, open);
     if (open) { input.focus(); log.scrollTop = log.scrollHeight; }
   }
   launcher.addEventListener("click", function () { setOpen(panel.hidden); });
@@ -180,7 +211,16 @@
   function remember(entry) {
     history.push(entry);
     if (history.length > HISTORY_LIMIT) history = history.slice(-HISTORY_LIMIT);
-    save(STORE_HISTORY, history);
+    save(TAB, STORE_HISTORY, history);
+  }
+
+  /* Signed out: forget the history and the id; the next message starts a new session. */
+  function forgetConversation() {
+    history = [];
+    sender = null;
+    forget(TAB, STORE_HISTORY);
+    forget(LOCAL, STORE_SENDER);
+    while (log.firstChild) log.removeChild(log.firstChild);
   }
 
   function show(entry) {
@@ -199,14 +239,14 @@
     if (sender) return Promise.resolve(sender);
     return fetch(GATEWAY + "/webchat/sessions", { method: "POST" })
       .then(function (response) { if (!response.ok) throw new Error("session"); return response.json(); })
-      .then(function (body) { sender = body.sender; save(STORE_SENDER, sender); return sender; });
+      .then(function (body) { sender = body.sender; touchSender(); return sender; });
   }
 
   function post(path, makeBody) {
     clearQuickReplies();
     busy(true);
     return ensureSender()
-      .then(function (id) { return fetch(GATEWAY + path, makeBody(id)); })
+      .then(function (id) { touchSender(); return fetch(GATEWAY + path, makeBody(id)); })
       .then(function (response) {
         return response.json().then(function (body) {
           if (!response.ok) throw new Error("status " + response.status);
@@ -215,6 +255,7 @@
       })
       .then(function (body) {
         busy(false);
+        if (body.signed_out === true) forgetConversation();
         (body.messages || []).forEach(function (message) {
           if (message.type === "text") show({ from: "bot", type: "text", text: message.text, buttons: message.buttons || [] });
           else show({ from: "bot", type: message.type, url: message.url, filename: message.filename });
@@ -279,7 +320,7 @@
 
   function mount() {
     document.body.appendChild(host);
-    var open = load(STORE_OPEN, null);
+    var open = load(LOCAL, STORE_OPEN, null);
     setOpen(open === null ? (script && script.getAttribute("data-open") === "true") : open);
   }
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);

@@ -6,8 +6,8 @@ import asyncio
 import logging
 from typing import Optional
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
-from telegram.constants import ParseMode
+from telegram import Bot, Chat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 
 from api_client import ApiError
@@ -44,9 +44,13 @@ class TelegramHandler:
         if not first:
             log.info("retried Telegram update dropped")
             return
-        chat_id = update.effective_chat.id if update.effective_chat else None
-        if chat_id is None:
+        chat = update.effective_chat
+        if chat is None:
             return
+        if chat.type != ChatType.PRIVATE:
+            await self._leave_shared_chat(chat)
+            return
+        chat_id = chat.id
         try:
             replies = await self._replies(update, chat_id)
             await self.send(chat_id, replies)
@@ -56,6 +60,18 @@ class TelegramHandler:
                 await self.bot.send_message(chat_id, copy.APOLOGY)
             except TelegramError:
                 log.error("could not even apologise to %s", hashed_sender(sender_id(chat_id)))
+
+    async def _leave_shared_chat(self, chat: Chat) -> None:
+        """Groups, supergroups and channels never reach the assistant: they share one chat id, so one
+        member's sign-in would show every member the policies. The bot says so once (not in a channel,
+        where it would broadcast) and leaves, so it neither repeats itself nor keeps reading the group."""
+        try:
+            if chat.type != ChatType.CHANNEL:
+                await self.bot.send_message(chat.id, copy.PRIVATE_CHAT_ONLY.format(bot_username=self.bot.username))
+            await self.bot.leave_chat(chat.id)
+        except TelegramError as exc:
+            log.warning("could not leave a shared Telegram chat: %s", type(exc).__name__)
+        log.info("shared Telegram chat left (%s)", chat.type)
 
     async def _replies(self, update: Update, chat_id: int) -> list[Reply]:
         sender = sender_id(chat_id)

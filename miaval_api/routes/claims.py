@@ -25,7 +25,7 @@ def create_claim() -> tuple[dict, int]:
     claims.check_idempotency_key(request.headers.get("Idempotency-Key"))
     body = json_body("ClaimDraft")
     with app.db.session(write=True) as session:
-        user = accounts.resolve_user(session, identity())
+        user = accounts.resolve_user(session, ctx().settings, identity())
         created = claims.create(session, app.settings, user, body, request.headers.get("Idempotency-Key"))
         answer = {"claim": views.claim(created.claim)}
         receipt = None if created.replay else documents.receipt_fields(app.settings, created.claim)
@@ -40,7 +40,7 @@ def create_claim() -> tuple[dict, int]:
 @bp.get("/v1/me/claims")
 def list_claims() -> tuple[dict, int]:
     with ctx().db.session() as session:
-        user = accounts.resolve_user(session, identity())
+        user = accounts.resolve_user(session, ctx().settings, identity())
         found = session.scalars(access.claims_query(user.id).order_by(Claim.created_at.desc(), Claim.id.desc()))
         return {"claims": [views.claim(c) for c in found.unique()]}, 200
 
@@ -48,7 +48,7 @@ def list_claims() -> tuple[dict, int]:
 @bp.get("/v1/me/claims/<number>")
 def get_claim(number: str) -> tuple[dict, int]:
     with ctx().db.session() as session:
-        user = accounts.resolve_user(session, identity())
+        user = accounts.resolve_user(session, ctx().settings, identity())
         return {"claim": views.claim(access.visible_claim(session, user.id, number))}, 200
 
 
@@ -57,7 +57,7 @@ def attach(number: str) -> tuple[dict, int]:
     """Attach an upload; attaching the same one again answers the first attachment."""
     body = json_body("AttachRequest")
     with ctx().db.session(write=True) as session:
-        user = accounts.resolve_user(session, identity())
+        user = accounts.resolve_user(session, ctx().settings, identity())
         attachment, new = claims.attach(session, user, number, body["upload_id"])
         return {"attachment": views.attachment(attachment)}, 201 if new else 200
 
@@ -68,6 +68,6 @@ def upload() -> tuple[dict, int]:
     app = ctx()
     content = read_body(app.settings.max_upload_bytes, UploadTooLarge)
     with app.db.session(write=True) as session:
-        user = accounts.resolve_user(session, identity())
+        user = accounts.resolve_user(session, ctx().settings, identity())
         stored = uploads.store(session, app.settings, user, content, request.headers.get("X-Filename"))
         return {"upload": views.upload(stored)}, 201

@@ -17,7 +17,7 @@ bp = Blueprint("clients", __name__)
 @bp.get("/v1/me/clients")
 def list_clients() -> tuple[dict, int]:
     with ctx().db.session() as session:
-        user = accounts.resolve_user(session, identity())
+        user = accounts.resolve_user(session, ctx().settings, identity())
         return {"clients": [views.client(c, how) for c, how in access.linked_clients(session, user.id)]}, 200
 
 
@@ -28,7 +28,7 @@ def link_client() -> tuple[dict, int]:
     body = json_body("LinkRequest")
     sender_id = identity()
     with app.db.session(write=True) as session:
-        user = accounts.resolve_user(session, sender_id)
+        user = accounts.resolve_user(session, app.settings, sender_id)
         client, how = linking.link(
             session, app.settings, sender_id, user, body["document_number"], body["policy_number"]
         )
@@ -42,5 +42,5 @@ def link_client() -> tuple[dict, int]:
 @bp.delete(f"/v1/me/clients/<int(max={INT64_MAX}):client_id>")
 def unlink_client(client_id: int) -> tuple[dict, int]:
     with ctx().db.session(write=True) as session:
-        user = accounts.resolve_user(session, identity())
+        user = accounts.resolve_user(session, ctx().settings, identity())
         return {"client": views.client(linking.unlink(session, user, client_id))}, 200

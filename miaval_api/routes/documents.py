@@ -17,7 +17,7 @@ def make_link() -> tuple[dict, int]:
     app = ctx()
     body = json_body("DocumentRequest")
     with app.db.session() as session:
-        user = accounts.resolve_user(session, identity())
+        user = accounts.resolve_user(session, ctx().settings, identity())
         link = documents.make_link(session, app.settings, user.id, body["kind"], body["ref"])
     return {
         "token": link.token,

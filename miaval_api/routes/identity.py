@@ -60,7 +60,7 @@ def confirm_verification() -> tuple[dict, int]:
 def me() -> tuple[dict, int]:
     """The verified account behind the chat identity."""
     with ctx().db.session() as session:
-        return {"user": views.user(accounts.resolve_user(session, identity()))}, 200
+        return {"user": views.user(accounts.resolve_user(session, ctx().settings, identity()))}, 200
 
 
 @bp.delete("/v1/me")

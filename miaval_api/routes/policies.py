@@ -26,7 +26,7 @@ def list_policies() -> tuple[dict, int]:
         raise InvalidRequest(f"status must be one of {', '.join(STATUSES)}.", field="status")
     today = clock.today(app.settings)
     with app.db.session() as session:
-        user = accounts.resolve_user(session, identity())
+        user = accounts.resolve_user(session, ctx().settings, identity())
         query = access.policies_query(user.id).join(Policy.client).order_by(ClientProfile.name, Policy.number)
         if client_id is not None:
             access.visible_client(session, user.id, client_id)
@@ -44,7 +44,7 @@ def list_policies() -> tuple[dict, int]:
 def get_policy(number: str) -> tuple[dict, int]:
     app = ctx()
     with app.db.session() as session:
-        user = accounts.resolve_user(session, identity())
+        user = accounts.resolve_user(session, ctx().settings, identity())
         policy = access.visible_policy(session, user.id, number)
         return {"policy": views.policy(policy, clock.today(app.settings))}, 200
 
@@ -54,7 +54,7 @@ def certificate(number: str) -> Response:
     """The coverage certificate (PDF) of a policy in force."""
     app = ctx()
     with app.db.session() as session:
-        user = accounts.resolve_user(session, identity())
+        user = accounts.resolve_user(session, ctx().settings, identity())
         document = documents.certificate_for(app.settings, access.visible_policy(session, user.id, number))
     return pdf_response(document)
 

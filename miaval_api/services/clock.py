@@ -1,8 +1,9 @@
 """Dates as the business sees them: Argentine local days; and a clock tests may move.
 
 Every rule that depends on time (code expiry, send and failure windows,
-lockouts) asks :func:`now`, so a test can move time with :func:`advance`
-instead of sleeping.
+lockouts, idle sessions) asks :func:`now`, so a test can move time instead of
+sleeping: in-process with :func:`advance`, or in a served API with
+``MIAVAL_CLOCK_OFFSET_SECONDS`` (set once by the app factory, :func:`set_offset`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ def advance(delta: timedelta) -> None:
     """Move this process's clock forward by ``delta`` (tests only)."""
     global _offset
     _offset += delta
+
+
+def set_offset(offset: timedelta) -> None:
+    """Move this process's clock by ``offset`` from the real one (the app factory sets it from the settings)."""
+    global _offset
+    _offset = offset
 
 
 def reset() -> None:

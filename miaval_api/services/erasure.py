@@ -26,7 +26,7 @@ def erase_account(app: AppContext, sender_id: str) -> Deletion:
     """
     settings = app.settings
     with app.db.session(write=True) as session:
-        deletion = accounts.delete_account(session, settings, accounts.resolve_user(session, sender_id))
+        deletion = accounts.delete_account(session, settings, accounts.resolve_user(session, settings, sender_id))
         session.flush()
         if conversations.configured(settings):
             conversations.erase(settings, deletion.sender_ids, clock.now())

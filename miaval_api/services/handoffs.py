@@ -26,7 +26,7 @@ def create(
 ) -> HandoffRequest:
     """Record a request for a person; the identity need not be verified."""
     accounts.check_sender_id(sender_id)
-    user = accounts.find_user(session, sender_id)
+    user = accounts.find_user(session, settings, sender_id)
     now = clock.now()
     request = HandoffRequest(
         sender_id=sender_id,

@@ -109,7 +109,7 @@ class FakeTelegram(_Server):
             result = self._message(
                 fields["chat_id"], photo=[{"file_id": "p", "file_unique_id": "pu", "width": 1, "height": 1}]
             )
-        elif method in ("answerCallbackQuery", "deleteWebhook", "setWebhook", "editMessageReplyMarkup"):
+        elif method in ("answerCallbackQuery", "deleteWebhook", "setWebhook", "editMessageReplyMarkup", "leaveChat"):
             result = True
         elif method == "getFile":
             file_id = fields["file_id"]

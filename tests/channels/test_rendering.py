@@ -9,7 +9,7 @@ from channels.assistant import without_control_characters
 from channels.choices import CALLBACK_DATA_LIMIT, CallbackKeys, ChoiceMemory
 from channels.emphasis import telegram_html
 from channels.ratelimit import RateLimiter
-from channels.replies import Button, DocumentReply, TextReply, from_rasa, turn_buttons
+from channels.replies import Button, DocumentReply, SignedOut, TextReply, from_rasa, turn_buttons
 from channels.settings import Settings
 from channels.splitting import TELEGRAM_LIMIT, WHATSAPP_LIMIT, split_text
 from channels.whatsapp.render import to_messages, twiml
@@ -94,6 +94,14 @@ def test_rasa_messages_become_typed_replies():
     assert replies[0] == TextReply("Acá va", (Button("Listo", "/affirm"),))
     assert replies[1] == DocumentReply("t1", "c.pdf", "application/pdf")
     assert isinstance(replies[2], TextReply) and replies[2].buttons == (Button("Otra", "/deny"),)
+
+
+def test_the_signed_out_marker_is_a_reply_of_its_own_that_whatsapp_does_not_show():
+    marked = {"recipient_id": "web:x", "text": "Listo, cerré tu sesión", "custom": {"session": "signed_out"}}
+    replies = from_rasa([marked])
+    assert replies == [TextReply("Listo, cerré tu sesión"), SignedOut()]
+    assert [message.body for message in to_messages(Settings(), replies)] == ["Listo, cerré tu sesión"]
+    assert from_rasa([{"recipient_id": "web:x", "custom": {"session": "something else"}}]) == []
 
 
 def test_rate_limit_warns_once_then_drops_until_the_window_passes():

@@ -155,3 +155,20 @@ def test_certificate_arrives_as_a_file(gateway, fake_telegram, stack):
     assert documents, "\n".join(fake_telegram.texts_to(chat_id))
     filename, content = next(iter(documents[-1].files.values()))
     assert content.startswith(b"%PDF") and filename.endswith(".pdf")
+
+
+def test_signing_out_on_telegram_asks_to_sign_in_again(gateway, fake_telegram, stack):
+    from tests.channels.conversation import sign_in
+
+    chat_id = unique_chat_id()
+
+    def send(text: str) -> list[str]:
+        before = len(fake_telegram.texts_to(chat_id))
+        assert gateway.telegram(gateway.text_update(chat_id, text)).status_code == 200
+        return fake_telegram.texts_to(chat_id)[before:]
+
+    sign_in(send, stack.outbox_dir, "laura.gomez@example.com")
+    assert "AU-1048576" in "\n".join(send("que seguros tengo?"))
+    assert "cerré tu sesión" in "\n".join(send("cerra sesion porfa"))
+    after = "\n".join(send("que seguros tengo?"))
+    assert "AU-1048576" not in after and "e-mail" in after

@@ -101,12 +101,12 @@ def test_unknown_document_token_is_404(gateway):
 
 def test_widget_answers_and_the_conversation_survives_a_reload(page):
     say(page, "hola")
-    sender = page.evaluate("JSON.parse(localStorage.getItem('miaval.webchat.sender'))")
+    sender = page.evaluate("JSON.parse(localStorage.getItem('miaval.webchat.sender')).id")
     assert sender.startswith("web:")
     count = page.locator("#miaval-webchat .msg").count()
     page.reload()
     expect(page.locator("#miaval-webchat .msg")).to_have_count(count)
-    assert page.evaluate("JSON.parse(localStorage.getItem('miaval.webchat.sender'))") == sender
+    assert page.evaluate("JSON.parse(localStorage.getItem('miaval.webchat.sender')).id") == sender
 
 
 def test_widget_never_interprets_message_html(page):

@@ -146,3 +146,20 @@ def test_photo_sent_during_a_claim_report_is_attached_to_the_claim(gateway, fake
         c for c in MiAvalClient(stack.api_url, stack.api_token).list_claims(sender) if c.policy_number == "AU-1048576"
     ]
     assert [c.number for c in mine] == [number]
+
+
+def test_signing_out_on_whatsapp_asks_to_sign_in_again(gateway, stack):
+    from tests.channels.conversation import sign_in
+
+    sender = unique_whatsapp()
+
+    def send(text: str) -> list[str]:
+        response = gateway.whatsapp(gateway.whatsapp_form(sender, text))
+        assert response.status_code == 200
+        return [message["body"] for message in twiml_messages(response.text)]
+
+    sign_in(send, stack.outbox_dir, "laura.gomez@example.com")
+    assert "AU-1048576" in "\n".join(send("q seguros tengo"))
+    assert "cerré tu sesión" in "\n".join(send("desconectame porfa"))
+    after = "\n".join(send("q seguros tengo"))
+    assert "AU-1048576" not in after and "e-mail" in after
