@@ -34,6 +34,7 @@ class InProcessApi:
             secret_key=secrets.token_urlsafe(32),
             smtp_host="127.0.0.1",
             smtp_port=smtp.port,
+            smtp_starttls=False,  # the loopback sink speaks plain SMTP
             outbox_dir=str(workdir / "outbox"),
             **overrides,
         )
