@@ -25,6 +25,7 @@ from launcher.services import (
     start_telegram_polling,
 )
 from launcher.settings import SERVICE_SETTINGS, Settings
+from launcher.supervision import Supervisor
 from launcher.training import train_if_changed
 
 PURGE_EVERY_SECONDS = 24 * 3600
@@ -124,14 +125,13 @@ def run() -> int:
         print(f"  E-mail outbox    {outbox}  (one-time codes land here as .eml files)")
         print(f"  Logs             {LOG_DIR}")
         print("Chat in the terminal with `make chat`. Stop with Ctrl-C.", flush=True)
-        while all(service.alive() for service in services):
+        supervisor = Supervisor(services)  # a service that exits is started again; the others keep serving
+        while True:
             time.sleep(1)
+            supervisor.check()
             if time.monotonic() >= next_purge:  # the retention purge, every day while running
                 purge_old_data(purge_env)
                 next_purge = time.monotonic() + PURGE_EVERY_SECONDS
-        dead = next(service for service in services if not service.alive())
-        print(f"{dead.name} stopped unexpectedly:\n{dead.log_tail()}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("\nStopping ...")
         return 0

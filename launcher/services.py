@@ -82,6 +82,8 @@ class ServiceProcess:
     process: subprocess.Popen
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
+    # How it was started, so that a supervisor can start it again the same way.
+    command: list[str] = field(default_factory=list)
 
     @property
     def port(self) -> int:
@@ -101,6 +103,23 @@ class ServiceProcess:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=5)
+
+    def respawn(self) -> None:
+        """Start the same command again with the same environment and port (the old process must be gone).
+
+        What the dead process left in its group (a Sanic or gunicorn worker holding the port) goes first.
+        """
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process, self.log_path = _spawn(self.name, self.command, self.env, self.log_path.parent)
+
+    def healthy(self, health_path: str) -> bool:
+        """Whether it answers GET url+health_path with 2xx right now."""
+        try:
+            with urllib.request.urlopen(self.url + health_path, timeout=2) as response:
+                return 200 <= response.status < 300
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            return False
 
     def log_tail(self, lines: int = 40) -> str:
         try:
@@ -130,12 +149,8 @@ def wait_until_healthy(service: ServiceProcess, health_path: str, timeout: float
     while time.monotonic() < deadline:
         if not service.alive():
             raise ServiceFailed(f"{service.name} exited:\n{service.log_tail()}")
-        try:
-            with urllib.request.urlopen(service.url + health_path, timeout=2) as response:
-                if 200 <= response.status < 300:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            pass
+        if service.healthy(health_path):
+            return
         time.sleep(0.25)
     service.stop()
     raise ServiceFailed(f"{service.name} did not answer {health_path} within {timeout:.0f} s:\n{service.log_tail()}")
@@ -145,7 +160,9 @@ def _start(
     name: str, command: list[str], port: int, env: dict[str, str], log_dir: Path, health_path: str, timeout: float
 ) -> ServiceProcess:
     process, log_path = _spawn(name, command, env, log_dir)
-    service = ServiceProcess(name=name, url=f"http://{HOST}:{port}", process=process, log_path=log_path, env=env)
+    service = ServiceProcess(
+        name=name, url=f"http://{HOST}:{port}", process=process, log_path=log_path, env=env, command=command
+    )
     try:
         wait_until_healthy(service, health_path, timeout)
     except BaseException:  # interrupted while starting (Ctrl-C, SIGTERM): no orphan left behind
