@@ -90,7 +90,8 @@ def run() -> int:
         services.append(actions)
         if profile.rasa_replicas > 1:
             prepare_tracker_store(rasa_env)  # created once, not raced by the replicas
-        print(f"Starting {profile.rasa_replicas} Rasa server(s) (loading the model takes a while) ...", flush=True)
+        servers = "the Rasa server" if profile.rasa_replicas == 1 else f"{profile.rasa_replicas} Rasa replicas"
+        print(f"Starting {servers} (loading the model takes a while) ...", flush=True)
         replicas = start_rasa_replicas(
             profile.rasa_replicas, settings.rasa_port, actions.url, VAR / "rasa" / "tracker.db", hops,
             extra_env=rasa_env,
