@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Optional, Protocol
 
-from shared_state.memory import MemoryState
+from shared_state.memory import MemoryState, StateUnavailable
 
 
 class SharedState(Protocol):
-    """Short-lived keys with expiry, and per-key sliding-window counters."""
+    """Short-lived keys with expiry, and per-key sliding-window counters; StateUnavailable when unreachable."""
 
     def put(self, key: str, value: str, ttl: float) -> None:
         """Keep ``value`` under ``key`` for ``ttl`` seconds."""
@@ -50,4 +50,4 @@ def state_from_url(url: str, prefix: str = "miaval:") -> SharedState:
     raise ValueError("SHARED_STATE_URL must be empty, memory:// or redis://host:port/db")
 
 
-__all__ = ["MemoryState", "SharedState", "state_from_url"]
+__all__ = ["MemoryState", "SharedState", "StateUnavailable", "state_from_url"]

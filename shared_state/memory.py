@@ -8,6 +8,10 @@ from collections import OrderedDict, deque
 from typing import Callable, Optional
 
 
+class StateUnavailable(RuntimeError):
+    """The shared state cannot be reached (Redis down); memory never raises it."""
+
+
 class MemoryState:
     """Keys and counters of one process; the oldest go first beyond ``capacity`` keys."""
 
