@@ -240,7 +240,7 @@ def test_when_its_replica_is_killed_the_other_one_carries_on_with_the_conversati
     before = cpu_seconds(other)
     # Mid-form: only a replica that reads the stored conversation knows an e-mail is what was asked.
     assert any(CODE_SENT in text for text in say(profile, sender, "laura@example.com"))
-    assert cpu_seconds(other) - before > 0.05
+    assert cpu_seconds(other) - before > 0.02  # the turn ran there (one turn: ~50 ms of CPU)
 
 
 def action_server(profile: Profile) -> psutil.Process | None:
