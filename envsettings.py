@@ -111,6 +111,11 @@ def environment(cls: type, **values: Any) -> dict[str, str]:
     return {by_attribute[attribute].name: _text(value) for attribute, value in values.items()}
 
 
+def default_environment(declared: Iterable[Variable]) -> dict[str, str]:
+    """Each of these variables set to its declared default (for a program that refuses an unset one)."""
+    return {variable.name: _text(variable.default) for variable in declared}
+
+
 def name_of(cls: type, attribute: str) -> str:
     """The variable behind one attribute of a settings class (``api_token`` -> ``MIAVAL_API_TOKEN``)."""
     (name,) = environment(cls, **{attribute: ""})

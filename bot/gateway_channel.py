@@ -18,9 +18,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from hop_auth.replay import MemoryNonceStore, NonceStore
+from bot.rasa_settings import Settings
+from hop_auth.replay import MemoryNonceStore, NonceStore, SharedNonceStore
 from hop_auth.shared_secrets import RASA_CHANNEL_SECRET, required_secret
 from hop_auth.signing import CHANNEL_NAME, HopRefused, verify
+from shared_state import state_from_url
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +36,13 @@ class GatewayInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> GatewayInput:
-        """From ``credentials.yml`` (``secret: ${RASA_CHANNEL_SECRET}``); refuses to start without a secret."""
-        return cls(required_secret(RASA_CHANNEL_SECRET, (credentials or {}).get("secret") or ""))
+        """From ``credentials.yml`` (``secret: ${RASA_CHANNEL_SECRET}``); refuses to start without a secret.
+
+        The nonces go to ``SHARED_STATE_URL`` (Redis: shared by every replica) or this process's memory.
+        """
+        secret = required_secret(RASA_CHANNEL_SECRET, (credentials or {}).get("secret") or "")
+        state_url = Settings.from_env().shared_state_url
+        return cls(secret, SharedNonceStore(state_from_url(state_url)) if state_url else None)
 
     def __init__(self, secret: str, nonces: Optional[NonceStore] = None) -> None:
         self.secret = secret

@@ -24,6 +24,18 @@ class Settings(StoreSettings):
     rasa_channel_secret: str = env(RASA_CHANNEL_SECRET, secret=True, generated=True, doc="credentials.yml")
     # endpoints.yml: the bearer token Rasa sends the action server.
     action_server_token: str = env(ACTION_SERVER_TOKEN, secret=True, generated=True, doc="endpoints.yml")
+    # endpoints.yml: Rasa's lock store, "in_memory" (one Rasa) or "redis" (replicas; the production profile).
+    lock_store_type: str = env("LOCK_STORE_TYPE", "in_memory", doc="endpoints.yml")
+    lock_store_host: str = env("LOCK_STORE_HOST", "127.0.0.1", doc="endpoints.yml")
+    lock_store_port: int = env("LOCK_STORE_PORT", 6379, doc="endpoints.yml")
+    # endpoints.yml: RabbitMQ, where Rasa publishes every conversation event (pika); empty host: no broker.
+    event_broker_host: str = env("EVENT_BROKER_HOST", "", doc="endpoints.yml")
+    event_broker_port: int = env("EVENT_BROKER_PORT", 5672, doc="endpoints.yml")
+    event_broker_username: str = env("EVENT_BROKER_USERNAME", "guest", doc="endpoints.yml")
+    event_broker_password: str = env("EVENT_BROKER_PASSWORD", "guest", secret=True, doc="endpoints.yml")
+    event_broker_queue: str = env("EVENT_BROKER_QUEUE", "miaval_events", doc="endpoints.yml")
+    # The replay nonces of the gateway's channel: empty keeps them in this process, redis://... shares them.
+    shared_state_url: str = env("SHARED_STATE_URL", "")
     # 0 runs Rasa without launcher.rasa_main's speed-ups (before/after measurements).
     speedups: bool = env("MIAVAL_RASA_SPEEDUPS", True)
 

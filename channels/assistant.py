@@ -18,6 +18,7 @@ from channels.privacy import hashed_sender
 from channels.rasa import RasaClient, RasaUnavailable, inform
 from channels.ratelimit import RateLimiter
 from channels.replies import Reply, TextReply, from_rasa, turn_buttons
+from shared_state import StateUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ class Assistant:
             return refusal
         message = without_control_characters(text).strip()
         if map_choices:
-            message = self.choices.resolve(sender_id, message) or message
+            message = self._chosen(sender_id, message) or message
         if not message:
             return [TextReply(copy.UNSUPPORTED_MESSAGE)]
         return self._ask(sender_id, message)
@@ -112,7 +113,11 @@ class Assistant:
     # -- internals -----------------------------------------------------------
 
     def _limited(self, sender_id: str) -> list[Reply] | None:
-        verdict = self.limiter.check(sender_id)
+        try:
+            verdict = self.limiter.check(sender_id)
+        except StateUnavailable as exc:  # the limits cannot be checked (Redis down): an apology, not silence
+            log.error("shared state unavailable, message from %s refused: %s", hashed_sender(sender_id), exc)
+            return [TextReply(copy.APOLOGY)]
         if verdict == "allow":
             return None
         log.warning("rate limit reached by %s", hashed_sender(sender_id))
@@ -145,5 +150,15 @@ class Assistant:
             # Rasa answers nothing when an action failed: the user must not be left in silence.
             log.error("rasa gave no answer to %s", hashed_sender(sender_id))
             return [TextReply(copy.APOLOGY)]
-        self.choices.offer(sender_id, turn_buttons(replies))
+        try:
+            self.choices.offer(sender_id, turn_buttons(replies))
+        except StateUnavailable as exc:  # the answer still goes out; a numbered reply will read as text
+            log.error("shared state unavailable, choices not kept for %s: %s", hashed_sender(sender_id), exc)
         return replies
+
+    def _chosen(self, sender_id: str, message: str) -> str | None:
+        try:
+            return self.choices.resolve(sender_id, message)
+        except StateUnavailable as exc:
+            log.error("shared state unavailable, choices not read for %s: %s", hashed_sender(sender_id), exc)
+            return None

@@ -3,23 +3,27 @@
 WhatsApp shows the options as a numbered list; ``ChoiceMemory`` remembers the
 last list per sender so that a reply "2" (or an option's title) becomes that
 button's payload. Telegram's callback_data holds 64 bytes; ``CallbackKeys``
-swaps longer payloads for a short key kept here. Both live in this process's
-memory (bounded): run the gateway as one process with threads (see docs/channels.md).
+swaps longer payloads for a short key. Both keep what they remember in the
+shared state (``shared_state``): this process's memory by default, Redis when
+the gateway runs several workers (the production profile).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
-import threading
 import unicodedata
-from collections import OrderedDict
 from typing import Optional
 
 from channels.replies import Button
+from shared_state import MemoryState, SharedState
 
 CALLBACK_DATA_LIMIT = 64
 _KEY_PREFIX = "k:"
+# How long an offered list and a long payload's key are remembered.
+CHOICES_TTL = 24 * 3600
+CALLBACK_KEY_TTL = 30 * 24 * 3600
 
 
 def _normalize(text: str) -> str:
@@ -34,39 +38,26 @@ def numbered_list(buttons: tuple[Button, ...], start: int = 1) -> str:
     return "\n".join(f"{index}. {button.title}" for index, button in enumerate(buttons, start=start))
 
 
-class _Bounded(OrderedDict):
-    def __init__(self, capacity: int):
-        super().__init__()
-        self.capacity = capacity
-
-    def put(self, key, value) -> None:
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > self.capacity:
-            self.popitem(last=False)
-
-
 class ChoiceMemory:
     """The options last offered to each sender, to map "2" or a title back to a payload."""
 
-    def __init__(self, capacity: int = 10_000):
-        self._offered: _Bounded = _Bounded(capacity)
-        self._lock = threading.Lock()
+    def __init__(self, state: Optional[SharedState] = None):
+        self.state = state if state is not None else MemoryState()
 
     def offer(self, sender_id: str, buttons: tuple[Button, ...]) -> None:
         """Remember the options just shown (an answer without options forgets the old ones)."""
-        with self._lock:
-            if buttons:
-                self._offered.put(sender_id, buttons)
-            else:
-                self._offered.pop(sender_id, None)
+        key = f"choices:{sender_id}"
+        if buttons:
+            self.state.put(key, json.dumps([[button.title, button.payload] for button in buttons]), CHOICES_TTL)
+        else:
+            self.state.delete(key)
 
     def resolve(self, sender_id: str, text: str) -> Optional[str]:
         """The payload the user chose with ``text``, or None when it is not one of the options."""
-        with self._lock:
-            buttons = self._offered.get(sender_id)
-        if not buttons:
+        stored = self.state.get(f"choices:{sender_id}")
+        if not stored:
             return None
+        buttons = [Button(title, payload) for title, payload in json.loads(stored)]
         answer = _normalize(text)
         if answer.isdigit():
             index = int(answer)
@@ -80,21 +71,18 @@ class ChoiceMemory:
 class CallbackKeys:
     """callback_data for a payload: the payload itself when it fits in 64 bytes, else a short key."""
 
-    def __init__(self, capacity: int = 50_000):
-        self._payloads: _Bounded = _Bounded(capacity)
-        self._lock = threading.Lock()
+    def __init__(self, state: Optional[SharedState] = None):
+        self.state = state if state is not None else MemoryState()
 
     def data_for(self, payload: str) -> str:
         if len(payload.encode("utf-8")) <= CALLBACK_DATA_LIMIT and not payload.startswith(_KEY_PREFIX):
             return payload
         key = _KEY_PREFIX + secrets.token_urlsafe(16)
-        with self._lock:
-            self._payloads.put(key, payload)
+        self.state.put(f"callback:{key}", payload, CALLBACK_KEY_TTL)
         return key
 
     def payload_for(self, data: str) -> Optional[str]:
-        """The payload behind callback_data; None for a key this process no longer knows."""
+        """The payload behind callback_data; None for a key no longer known."""
         if not data.startswith(_KEY_PREFIX):
             return data
-        with self._lock:
-            return self._payloads.get(data)
+        return self.state.get(f"callback:{data}")

@@ -15,6 +15,7 @@ from channels.dedup import DeliveryLog, make_engine
 from channels.rasa import RasaClient
 from channels.ratelimit import RateLimiter
 from channels.settings import Settings
+from shared_state import state_from_url
 
 if TYPE_CHECKING:
     from channels.telegram.runtime import TelegramRuntime
@@ -39,15 +40,19 @@ class Gateway:
 def build_gateway(settings: Settings) -> Gateway:
     """Clients, limits and memories shared by every channel of this process."""
     api = MiAvalClient(settings.api_url, settings.api_token, timeout=settings.api_timeout)
+    # Shared by this process's threads, or by every worker when it is Redis (SHARED_STATE_URL).
+    state = state_from_url(settings.shared_state_url)
     assistant = Assistant(
-        rasa=RasaClient(settings.rasa_url, settings.rasa_channel_secret, settings.rasa_timeout),
+        rasa=RasaClient(settings.rasa_replicas, settings.rasa_channel_secret, settings.rasa_timeout),
         api=api,
-        limiter=RateLimiter(settings.rate_limit_per_minute),
-        choices=ChoiceMemory(),
+        limiter=RateLimiter(settings.rate_limit_per_minute, state=state),
+        choices=ChoiceMemory(state),
         max_upload_bytes=settings.max_upload_bytes,
     )
     deliveries = DeliveryLog(make_engine(settings.database_url))
-    return Gateway(settings=settings, api=api, assistant=assistant, deliveries=deliveries)
+    return Gateway(
+        settings=settings, api=api, assistant=assistant, deliveries=deliveries, callback_keys=CallbackKeys(state)
+    )
 
 
 def current_gateway() -> Gateway:

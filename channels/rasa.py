@@ -3,50 +3,96 @@
 The one client of Rasa's input channel: the gateway, ``make chat`` and the
 tests all talk to Rasa through ``RasaClient``, which signs every request with
 ``hop_auth.signing`` (Rasa refuses anything unsigned, stale or replayed).
+
+With several replicas, each sender goes to its home replica
+(``channels.routing``) and to the next one in its order only when a replica
+cannot have handled the message (connection refused or dropped, HTTP 5xx). A
+timeout is not failed over: the replica may still be working on that turn, and
+one conversation must never run on two replicas at once.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+import logging
+from typing import Any, Optional, Sequence
 
 import requests
 
+from channels.routing import replica_order
 from hop_auth.shared_secrets import RASA_CHANNEL_SECRET, required_secret
 from hop_auth.signing import CHANNEL_PATH, sign_message
+
+log = logging.getLogger(__name__)
 
 
 class RasaUnavailable(Exception):
     """Rasa (or the action server behind it) failed, timed out or answered something unreadable."""
 
 
-class RasaClient:
-    """POSTs a signed ``{"sender", "message"}`` to ``{RASA_URL}/webhooks/gateway/webhook``."""
+class _Refused(Exception):
+    """This replica did not handle the message: the next one may."""
 
-    def __init__(self, base_url: str, secret: str, timeout: float, session: requests.Session | None = None):
-        self.url = base_url.rstrip("/") + CHANNEL_PATH
+
+class RasaClient:
+    """POSTs a signed ``{"sender", "message"}`` to ``{replica}/webhooks/gateway/webhook``.
+
+    ``base_url`` is one Rasa server's URL or a list of replicas' URLs.
+    """
+
+    def __init__(
+        self,
+        base_url: str | Sequence[str],
+        secret: str,
+        timeout: float,
+        session: requests.Session | None = None,
+    ):
+        replicas = [base_url] if isinstance(base_url, str) else list(base_url)
+        if not replicas:
+            raise ValueError("no Rasa URL")
+        self.replicas = [url.rstrip("/") for url in replicas]
+        self.url = self.replicas[0] + CHANNEL_PATH
         self.secret = required_secret(RASA_CHANNEL_SECRET, secret)  # no secret: the gateway does not start
         self.timeout = timeout
         self.session = session or requests.Session()
 
     def send(self, sender_id: str, message: str, timeout: Optional[float] = None) -> list[dict[str, Any]]:
         """The list of bot messages Rasa answers (may be empty); RasaUnavailable on any failure."""
+        refused: list[str] = []
+        for replica in replica_order(sender_id, self.replicas):
+            try:
+                body = self._post(replica, sender_id, message, timeout or self.timeout)
+            except _Refused as exc:
+                refused.append(str(exc))
+                log.warning("rasa replica %s refused a message (%s): trying the next one", replica, exc)
+                continue
+            if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
+                raise RasaUnavailable("not a list of messages")
+            return body
+        raise RasaUnavailable(", ".join(refused))
+
+    def _post(self, replica: str, sender_id: str, message: str, timeout: float) -> Any:
+        # Signed for each replica tried: a nonce is good once, on any replica.
         signed = sign_message(self.secret, sender_id, message)
         try:
-            response = self.session.post(
-                self.url, data=signed.body, headers=signed.headers, timeout=timeout or self.timeout
-            )
+            response = self.session.post(replica + CHANNEL_PATH, data=signed.body, headers=signed.headers,
+                                         timeout=timeout)  # fmt: skip
+        except requests.Timeout as exc:
+            if isinstance(exc, requests.ConnectTimeout):
+                raise _Refused(type(exc).__name__) from exc
+            raise RasaUnavailable(type(exc).__name__) from exc  # it may still be answering: no second replica
+        except requests.ConnectionError as exc:
+            raise _Refused(type(exc).__name__) from exc
         except requests.RequestException as exc:
             raise RasaUnavailable(type(exc).__name__) from exc
+        if response.status_code >= 500:
+            raise _Refused(f"HTTP {response.status_code}")
         if response.status_code != 200:
             raise RasaUnavailable(f"HTTP {response.status_code}")
         try:
-            body = response.json()
+            return response.json()
         except ValueError as exc:
             raise RasaUnavailable("not JSON") from exc
-        if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
-            raise RasaUnavailable("not a list of messages")
-        return body
 
 
 def inform(**entities: Any) -> str:

@@ -1,43 +1,36 @@
-"""A per-sender limit on messages per minute (a sliding window kept in this process)."""
+"""A per-sender limit on messages per minute (a sliding window kept in the shared state)."""
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import deque
-from typing import Callable
+from typing import Callable, Optional
+
+from shared_state import MemoryState, SharedState
 
 
 class RateLimiter:
-    """Allows ``per_minute`` messages per sender in any 60-second window."""
+    """Allows ``per_minute`` messages per sender in any 60-second window.
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic, window: float = 60.0):
+    The hits live in ``state``: with a Redis state every gateway worker counts
+    against the same window. ``clock`` must be a wall clock (the same in every process).
+    """
+
+    def __init__(
+        self,
+        per_minute: int,
+        clock: Callable[[], float] = time.time,
+        window: float = 60.0,
+        state: Optional[SharedState] = None,
+    ):
         self.per_minute = per_minute
         self.window = window
         self.clock = clock
-        self._hits: dict[str, deque[float]] = {}
-        self._warned: dict[str, float] = {}
-        self._lock = threading.Lock()
+        self.state = state if state is not None else MemoryState(clock=clock)
 
     def check(self, sender_id: str) -> str:
         """``"allow"``, ``"warn"`` (first refusal in this window: tell the user) or ``"drop"``."""
-        now = self.clock()
-        with self._lock:
-            hits = self._hits.setdefault(sender_id, deque())
-            while hits and now - hits[0] >= self.window:
-                hits.popleft()
-            if len(hits) < self.per_minute:
-                hits.append(now)
-                return "allow"
-            warned_at = self._warned.get(sender_id)
-            if warned_at is not None and now - warned_at < self.window:
-                return "drop"
-            self._warned[sender_id] = now
-            self._forget_idle(now)
+        if self.state.hit(f"rate:{sender_id}", self.clock(), self.window, self.per_minute):
+            return "allow"
+        if self.state.add_once(f"rate-warned:{sender_id}", self.window):
             return "warn"
-
-    def _forget_idle(self, now: float) -> None:
-        # Keeps memory bounded: senders quiet for a whole window need no record.
-        for sender_id in [key for key, hits in self._hits.items() if not hits or now - hits[-1] >= self.window]:
-            self._hits.pop(sender_id, None)
-            self._warned.pop(sender_id, None)
+        return "drop"

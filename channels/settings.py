@@ -32,7 +32,12 @@ class Settings:
     # Where the gateway is reachable from the internet (Twilio signs this URL; media links use it).
     public_url: str = env("PUBLIC_URL", "http://127.0.0.1:8080")
     rasa_url: str = env("RASA_URL", "http://127.0.0.1:5005")
+    # Rasa replicas (comma-separated URLs): each sender goes to one of them, the next when it is down.
+    rasa_urls: tuple[str, ...] = env("RASA_URLS", (), doc="RASA_URL alone when empty")
     rasa_timeout: float = env("RASA_TIMEOUT", 10.0)
+    # Rate limits, offered choices, Telegram callback keys: this process's memory when empty,
+    # redis://host:port/db to share them between the gateway's workers.
+    shared_state_url: str = env("SHARED_STATE_URL", "")
     # HMAC key shared with Rasa's gateway channel (hop_auth): the gateway signs every message it hands Rasa.
     rasa_channel_secret: str = env(RASA_CHANNEL_SECRET, secret=True, generated=True)
     api_url: str = env("MIAVAL_API_URL", "http://127.0.0.1:8000")
@@ -67,6 +72,7 @@ class Settings:
     def __post_init__(self) -> None:
         for name in ("public_url", "rasa_url", "api_url", "twilio_api_base_url"):
             object.__setattr__(self, name, getattr(self, name).rstrip("/"))
+        object.__setattr__(self, "rasa_urls", tuple(url.rstrip("/") for url in self.rasa_urls))
 
     @classmethod
     def from_env(cls, environ: Optional[dict[str, str]] = None) -> Settings:
@@ -76,6 +82,11 @@ class Settings:
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with some settings changed (tests, the polling entry point)."""
         return replace(self, **overrides)
+
+    @property
+    def rasa_replicas(self) -> tuple[str, ...]:
+        """The Rasa servers to route conversations to: RASA_URLS, or else RASA_URL alone."""
+        return self.rasa_urls or (self.rasa_url,)
 
     @property
     def whatsapp_enabled(self) -> bool:

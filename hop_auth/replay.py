@@ -1,14 +1,17 @@
 """Nonces already seen, so that a signed request is accepted once.
 
-Behind a tiny interface (``NonceStore``): the in-process store is enough while
-each conversation is pinned to one Rasa replica; a Redis store (``SET key 1
-NX EX ttl``) can take its place without touching the check.
+Behind a tiny interface (``NonceStore``): the in-process store serves one
+Rasa process; ``SharedNonceStore`` keeps them in the shared state (Redis in the
+production profile), so that a request replayed to another replica is refused too.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from shared_state import SharedState
 
 
 class NonceStore(Protocol):
@@ -43,3 +46,14 @@ class MemoryNonceStore:
 
     def __len__(self) -> int:
         return len(self._expiry)
+
+
+class SharedNonceStore:
+    """Nonces in the shared state (``SET key NX PX ttl`` on Redis): seen by every process that shares it."""
+
+    def __init__(self, state: SharedState) -> None:
+        self.state = state
+
+    def first_use(self, nonce: str, expires_at: float, now: float) -> bool:
+        """True the first time ``nonce`` is seen before ``expires_at``; False for a replay."""
+        return self.state.add_once(f"nonce:{nonce}", max(expires_at - now, 0.001))

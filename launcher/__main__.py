@@ -11,6 +11,7 @@ import time
 from envsettings import environment, explicitly_set, name_of, names
 from hop_auth.shared_secrets import RASA_CHANNEL_SECRET
 from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT, VAR
+from launcher.profiles import UnknownProfile, prepare_tracker_store, profile_for
 from launcher.secrets import HopSecrets, local_secrets
 from launcher.services import (
     ServiceFailed,
@@ -20,10 +21,11 @@ from launcher.services import (
     start_actions,
     start_api,
     start_gateway,
-    start_rasa,
+    start_rasa_replicas,
     start_telegram_polling,
 )
 from launcher.settings import SERVICE_SETTINGS, Settings
+from launcher.supervision import Supervisor
 from launcher.training import train_if_changed
 
 PURGE_EVERY_SECONDS = 24 * 3600
@@ -43,21 +45,27 @@ def purge_old_data(env: dict[str, str]) -> None:
 
 
 def run() -> int:
-    """Everything on the embedded default: SQLite, demo data, web chat on localhost."""
+    """Everything with demo data and the web chat on localhost: the embedded default or MIAVAL_PROFILE's."""
     # Stopped with SIGTERM (a supervisor, `timeout`) as with Ctrl-C: the services go too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     settings = Settings.from_env()
+    try:
+        profile = profile_for(settings)
+    except (UnknownProfile, subprocess.CalledProcessError) as failure:
+        print(failure, file=sys.stderr)
+        return 1
     secrets = local_secrets()
     # The environment wins over var/secrets.env.
     secrets.update({name: value for name, value in base_env().items() if name in secrets and value})
     token = secrets[name_of(SERVICE_SETTINGS["api"], "api_token")]
-    database_url = settings.database_url or f"sqlite:///{VAR / 'miaval.db'}"
+    database_url = profile.database_url
     hops = HopSecrets.from_values(secrets)
     outbox = VAR / "outbox"
     # Rasa's conversation store: Rasa seals with the keys, the API erases and purges by the sender key.
-    tracker_url = settings.tracker_store_url or f"sqlite:///{VAR / 'rasa' / 'tracker.db'}"
+    tracker_url = profile.tracker_url
     api_env = {**secrets_for("api", secrets), **environment(SERVICE_SETTINGS["api"], tracker_store_url=tracker_url)}
     rasa_env = {**secrets_for("rasa", secrets), **environment(SERVICE_SETTINGS["rasa"], url=tracker_url)}
+    rasa_env |= profile.rasa_env
     prepare_database(database_url)
     purge_env = service_env(
         "api", {**api_env, **environment(SERVICE_SETTINGS["api"], database_url=database_url, outbox_dir=outbox)}
@@ -68,39 +76,49 @@ def run() -> int:
     services = []
     polling = None
     try:
+        print(f"Profile: {profile.name}", flush=True)
         print("Starting the Mi Aval API ...", flush=True)
-        api = start_api(database_url, token, outbox, port=settings.api_port, extra_env=api_env)
+        api = start_api(
+            database_url, token, outbox, port=settings.api_port, extra_env=api_env, workers=profile.api_workers
+        )
         services.append(api)
         print("Starting the action server ...", flush=True)
         actions = start_actions(
-            api.url, token, hops, port=settings.actions_port, extra_env=secrets_for("actions", secrets)
-        )
+            api.url, token, hops, port=settings.actions_port, extra_env=secrets_for("actions", secrets),
+            workers=profile.action_workers,
+        )  # fmt: skip
         services.append(actions)
-        print("Starting the Rasa server (loading the model takes a while) ...", flush=True)
-        rasa = start_rasa(
-            actions.url, VAR / "rasa" / "tracker.db", hops, port=settings.rasa_port,
+        if profile.rasa_replicas > 1:
+            prepare_tracker_store(rasa_env)  # created once, not raced by the replicas
+        servers = "the Rasa server" if profile.rasa_replicas == 1 else f"{profile.rasa_replicas} Rasa replicas"
+        print(f"Starting {servers} (loading the model takes a while) ...", flush=True)
+        replicas = start_rasa_replicas(
+            profile.rasa_replicas, settings.rasa_port, actions.url, VAR / "rasa" / "tracker.db", hops,
             extra_env=rasa_env,
         )  # fmt: skip
-        services.append(rasa)
+        services.extend(replicas)
+        rasa = replicas[0]
+        gateway_env = secrets_for("gateway", secrets) | profile.gateway_env
+        if len(replicas) > 1:
+            gateway_env |= environment(SERVICE_SETTINGS["gateway"], rasa_urls=tuple(r.url for r in replicas))
         gateway = None
         if (ROOT / "channels" / "wsgi.py").exists():
             print("Starting the channel gateway ...", flush=True)
             gateway = start_gateway(
                 rasa.url, api.url, token, database_url, hops, port=settings.gateway_port,
-                extra_env=secrets_for("gateway", secrets),
+                extra_env=gateway_env, workers=profile.gateway_workers,
             )  # fmt: skip
             services.append(gateway)
         gateway_settings = SERVICE_SETTINGS["gateway"]
         if gateway_settings.from_env().telegram_enabled and not explicitly_set(gateway_settings, "public_url"):
             # A bot token and no public URL: chat on Telegram by polling (README, "Telegram").
-            polling = start_telegram_polling(
-                rasa.url, api.url, token, database_url, hops, extra_env=secrets_for("telegram-polling", secrets)
-            )
+            polling = start_telegram_polling(rasa.url, api.url, token, database_url, hops, extra_env=gateway_env)
         print()
         print("Mi Aval is running:")
         print(f"  Mi Aval API      {api.url}  (OpenAPI at {api.url}/v1/openapi.yaml)")
         print(f"  Action server    {actions.url}")
-        print(f"  Rasa server      {rasa.url}  (internal: only the gateway's signed messages)")
+        for replica in replicas:
+            print(f"  Rasa server      {replica.url}  (internal: only the gateway's signed messages)")
         if gateway:
             print(f"  Web chat demo    {gateway.url}/   <- open this in a browser")
         if polling:
@@ -108,14 +126,13 @@ def run() -> int:
         print(f"  E-mail outbox    {outbox}  (one-time codes land here as .eml files)")
         print(f"  Logs             {LOG_DIR}")
         print("Chat in the terminal with `make chat`. Stop with Ctrl-C.", flush=True)
-        while all(service.alive() for service in services):
+        supervisor = Supervisor(services)  # a service that exits is started again; the others keep serving
+        while True:
             time.sleep(1)
+            supervisor.check()
             if time.monotonic() >= next_purge:  # the retention purge, every day while running
                 purge_old_data(purge_env)
                 next_purge = time.monotonic() + PURGE_EVERY_SECONDS
-        dead = next(service for service in services if not service.alive())
-        print(f"{dead.name} stopped unexpectedly:\n{dead.log_tail()}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("\nStopping ...")
         return 0

@@ -15,11 +15,12 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
-from envsettings import environment, names, variables
+from envsettings import Variable, default_environment, environment, names, variables
 from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT
 from launcher.secrets import HopSecrets, new_secret
 from launcher.settings import SERVICE_SETTINGS, all_variables
@@ -81,6 +82,8 @@ class ServiceProcess:
     process: subprocess.Popen
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
+    # How it was started, so that a supervisor can start it again the same way.
+    command: list[str] = field(default_factory=list)
 
     @property
     def port(self) -> int:
@@ -100,6 +103,23 @@ class ServiceProcess:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=5)
+
+    def respawn(self) -> None:
+        """Start the same command again with the same environment and port (the old process must be gone).
+
+        What the dead process left in its group (a Sanic or gunicorn worker holding the port) goes first.
+        """
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process, self.log_path = _spawn(self.name, self.command, self.env, self.log_path.parent)
+
+    def healthy(self, health_path: str) -> bool:
+        """Whether it answers GET url+health_path with 2xx right now."""
+        try:
+            with urllib.request.urlopen(self.url + health_path, timeout=2) as response:
+                return 200 <= response.status < 300
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            return False
 
     def log_tail(self, lines: int = 40) -> str:
         try:
@@ -129,12 +149,8 @@ def wait_until_healthy(service: ServiceProcess, health_path: str, timeout: float
     while time.monotonic() < deadline:
         if not service.alive():
             raise ServiceFailed(f"{service.name} exited:\n{service.log_tail()}")
-        try:
-            with urllib.request.urlopen(service.url + health_path, timeout=2) as response:
-                if 200 <= response.status < 300:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            pass
+        if service.healthy(health_path):
+            return
         time.sleep(0.25)
     service.stop()
     raise ServiceFailed(f"{service.name} did not answer {health_path} within {timeout:.0f} s:\n{service.log_tail()}")
@@ -144,7 +160,9 @@ def _start(
     name: str, command: list[str], port: int, env: dict[str, str], log_dir: Path, health_path: str, timeout: float
 ) -> ServiceProcess:
     process, log_path = _spawn(name, command, env, log_dir)
-    service = ServiceProcess(name=name, url=f"http://{HOST}:{port}", process=process, log_path=log_path, env=env)
+    service = ServiceProcess(
+        name=name, url=f"http://{HOST}:{port}", process=process, log_path=log_path, env=env, command=command
+    )
     try:
         wait_until_healthy(service, health_path, timeout)
     except BaseException:  # interrupted while starting (Ctrl-C, SIGTERM): no orphan left behind
@@ -203,16 +221,17 @@ def start_actions(
     port: Optional[int] = None,
     log_dir: Path = LOG_DIR,
     extra_env: Optional[dict] = None,
+    workers: int = 2,
 ) -> ServiceProcess:
     """The Rasa action server (bot/actions), talking to the API at api_url, open only to Rasa's bearer token.
 
-    Two Sanic worker processes: actions call the API with blocking HTTP, so one slow
-    call (filing a claim) must not hold every other conversation's action.
+    Two Sanic worker processes by default: actions call the API with blocking HTTP, so one
+    slow call (filing a claim) must not hold every other conversation's action.
     """
     port = port or free_port()
     # rasa-sdk listens on every interface unless told (sanic_host).
     own = environment(
-        SERVICE_SETTINGS["actions"], api_url=api_url, api_token=token, sanic_workers=2, sanic_host=HOST,
+        SERVICE_SETTINGS["actions"], api_url=api_url, api_token=token, sanic_workers=workers, sanic_host=HOST,
         action_server_token=hops.action_server_token,
     )  # fmt: skip
     env = service_env("actions", {**own, **(extra_env or {})})
@@ -229,6 +248,7 @@ def start_rasa(
     port: Optional[int] = None,
     log_dir: Path = LOG_DIR,
     extra_env: Optional[dict] = None,
+    name: str = "rasa",
 ) -> ServiceProcess:
     """The Rasa server: the gateway's signed channel only, no HTTP API, the sealed tracker store, the trained model.
 
@@ -242,7 +262,10 @@ def start_rasa(
         raise ServiceFailed(f"no trained model at {model_path}: run `make train`")
     port = port or free_port()
     tracker_db.parent.mkdir(parents=True, exist_ok=True)
-    own = environment(
+    # Rasa refuses an unset ${VAR} of endpoints.yml: each gets its declared default unless given or inherited.
+    inherited = base_env()
+    own = {name: value for name, value in default_environment(endpoints_variables()).items() if not inherited.get(name)}
+    own |= environment(
         SERVICE_SETTINGS["rasa"], action_endpoint_url=f"{actions_url}/webhook",
         url=f"sqlite:///{tracker_db}",
         rasa_channel_secret=hops.rasa_channel_secret, action_server_token=hops.action_server_token,
@@ -257,7 +280,39 @@ def start_rasa(
         "--interface", HOST,
         "--port", str(port),
     ]  # fmt: skip
-    return _start("rasa", command, port, env, log_dir, "/", 240)
+    return _start(name, command, port, env, log_dir, "/", 240)
+
+
+def endpoints_variables() -> list[Variable]:
+    """The Rasa server's variables that endpoints.yml substitutes."""
+    return [variable for variable in variables(SERVICE_SETTINGS["rasa"]) if variable.doc == "endpoints.yml"]
+
+
+def start_rasa_replicas(count: int, first_port: int, actions_url: str, tracker_db: Path, hops: HopSecrets,
+                        log_dir: Path = LOG_DIR, extra_env: Optional[dict] = None) -> list[ServiceProcess]:  # fmt: skip
+    """``count`` Rasa servers on ``first_port``, ``first_port + 1``... loading the model at the same time.
+
+    One replica is named ``rasa`` (its log ``rasa.log``), several ``rasa-1``, ``rasa-2``...
+    If one fails to start, the others are stopped and ServiceFailed raised.
+    """
+    names_ = ["rasa"] if count == 1 else [f"rasa-{index + 1}" for index in range(count)]
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        futures = [
+            pool.submit(start_rasa, actions_url, tracker_db, hops, port=first_port + index, log_dir=log_dir,
+                        extra_env=extra_env, name=name)  # fmt: skip
+            for index, name in enumerate(names_)
+        ]
+        started, failures = [], []
+        for future in futures:
+            try:
+                started.append(future.result())
+            except BaseException as failure:  # noqa: BLE001 - reported after the others are stopped
+                failures.append(failure)
+    if failures:
+        for replica in started:
+            replica.stop()
+        raise failures[0]
+    return started
 
 
 def start_gateway(

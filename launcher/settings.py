@@ -21,6 +21,14 @@ from miaval_api.settings import Settings as ApiSettings
 class Settings:
     """What `make run` reads besides the services' own settings."""
 
+    # "embedded" (SQLite, one of each) or "production" (PostgreSQL, Redis, RabbitMQ, replicas): launcher/profiles.py
+    profile: str = env("MIAVAL_PROFILE", "embedded")
+    # The production profile: Rasa replicas (ports RASA_PORT, RASA_PORT + 1...), action and gateway workers.
+    rasa_replicas: int = env("RASA_REPLICAS", 2)
+    action_workers: int = env("ACTION_SERVER_WORKERS", 3)
+    gateway_workers: int = env("GATEWAY_WORKERS", 3)
+    # The production profile's PostgreSQL server; it creates the databases miaval and miaval_tracker there.
+    postgres_url: str = env("MIAVAL_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432", secret=True)
     var_dir: str = env("MIAVAL_VAR_DIR", doc="run-time files; var/ in the repository by default")
     database_url: str = env("DATABASE_URL", secret=True, doc="var/miaval.db (SQLite) by default")
     # Rasa's conversation store, given to Rasa and to the API (which erases and purges from it).

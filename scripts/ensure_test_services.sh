@@ -5,6 +5,7 @@
 # browser). Starts what is installed but stopped, installs what is missing
 # (Debian packages, when we are root or have sudo), and otherwise stops with
 # one sentence saying what to install. Quiet when all is there.
+# Usage: ensure_test_services.sh [postgresql] [redis] [rabbitmq] [chromium]
 set -euo pipefail
 
 SUDO=""
@@ -75,7 +76,11 @@ ensure_chromium() {
   install_debian chromium
 }
 
-ensure_postgresql
-ensure_redis
-ensure_rabbitmq
-ensure_chromium
+# Arguments name what to check (the production profile: postgresql redis rabbitmq); none, all of it.
+[ $# -gt 0 ] || set -- postgresql redis rabbitmq chromium
+for service in "$@"; do
+  case "$service" in
+    postgresql | redis | rabbitmq | chromium) "ensure_$service" ;;
+    *) echo "unknown service: $service (postgresql, redis, rabbitmq, chromium)" >&2; exit 2 ;;
+  esac
+done

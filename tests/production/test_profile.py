@@ -1,0 +1,277 @@
+"""The production profile as `MIAVAL_PROFILE=production make run` starts it, on the real PostgreSQL, Redis and
+RabbitMQ of this machine (fresh databases and a queue of its own): two Rasa replicas behind the gateway.
+
+One launcher for the module (two replicas load the model in ~1-3 minutes); the tests that kill a
+service come last.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+
+import pika
+import psutil
+import pytest
+import redis
+import requests
+
+from channels import copy
+from channels.routing import replica_order
+from launcher.paths import APP_BIN, ROOT
+from launcher.services import base_env, free_port
+from tests.postgres import create_database, drop_database
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+RATE_LIMIT = 6
+ASK_EMAIL = "¿Cuál es tu e-mail?"
+CODE_SENT = "Te mandé un código de 6 dígitos"
+
+
+def two_free_ports() -> int:
+    """A port P such that P and P + 1 are both free (the replicas' ports)."""
+    for _ in range(50):
+        port = free_port()
+        if port < 65000 and free_port_is(port + 1):
+            return port
+    raise RuntimeError("no two consecutive free ports")
+
+
+def free_port_is(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@dataclass
+class Profile:
+    process: subprocess.Popen
+    output: list[str]
+    gateway_url: str
+    rasa_urls: list[str]
+    actions_port: int
+    queue: str
+
+    def services(self, module: str, port: int) -> list[psutil.Process]:
+        """The launcher's descendants running ``module`` with ``--port port`` (a Rasa replica, the action server)."""
+        found = []
+        for child in psutil.Process(self.process.pid).children(recursive=True):
+            try:
+                command = child.cmdline()
+            except psutil.NoSuchProcess:
+                continue
+            if module in command and "--port" in command and command[command.index("--port") + 1] == str(port):
+                found.append(child)
+        return found
+
+    def replica(self, url: str) -> psutil.Process:
+        (process,) = self.services("launcher.rasa_main", int(url.rsplit(":", 1)[1]))
+        return process
+
+
+def start_profile() -> tuple[Profile, list[str]]:
+    databases = [create_database("miaval_prod"), create_database("miaval_prod_tracker")]
+    (_, database_url), (_, tracker_url) = databases
+    rasa_port, gateway_port, actions_port = two_free_ports(), free_port(), free_port()
+    queue = f"miaval_test_events_{uuid.uuid4().hex[:8]}"
+    env = base_env({
+        "MIAVAL_PROFILE": "production",
+        "DATABASE_URL": database_url.replace("postgresql://", "postgresql+psycopg://"),
+        "TRACKER_STORE_URL": tracker_url,
+        "MIAVAL_API_PORT": str(free_port()),
+        "ACTIONS_PORT": str(actions_port),
+        "RASA_PORT": str(rasa_port),
+        "GATEWAY_PORT": str(gateway_port),
+        "RASA_REPLICAS": "2",
+        "ACTION_SERVER_WORKERS": "2",
+        "GATEWAY_WORKERS": "3",
+        "GATEWAY_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
+        "EVENT_BROKER_QUEUE": queue,
+    })  # fmt: skip
+    process = subprocess.Popen(
+        [str(APP_BIN / "python"), "-m", "launcher", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    output: list[str] = []
+    threading.Thread(target=lambda: output.extend(process.stdout), daemon=True).start()
+    profile = Profile(
+        process, output, f"http://127.0.0.1:{gateway_port}",
+        [f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{rasa_port + 1}"], actions_port, queue,
+    )  # fmt: skip
+    return profile, [name for name, _ in databases]
+
+
+@pytest.fixture(scope="module")
+def profile():
+    started, databases = start_profile()
+    try:
+        deadline = time.monotonic() + 480
+        while not any("Mi Aval is running" in line for line in started.output):
+            assert started.process.poll() is None, "".join(started.output)
+            assert time.monotonic() < deadline, "".join(started.output)
+            time.sleep(0.5)
+        yield started
+    finally:
+        if started.process.poll() is None:
+            os.kill(started.process.pid, signal.SIGTERM)  # the launcher stops its services
+            try:
+                started.process.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                os.killpg(started.process.pid, signal.SIGKILL)
+        for name in databases:
+            drop_database(name, wait_seconds=10)
+        with pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1")) as connection:
+            connection.channel().queue_delete(started.queue)
+
+
+def new_sender(profile: Profile) -> str:
+    response = requests.post(profile.gateway_url + "/webchat/sessions", timeout=10)
+    assert response.status_code == 201
+    return response.json()["sender"]
+
+
+def sender_at_home_on(profile: Profile, index: int) -> str:
+    """A new web chat sender whose home replica is ``rasa_urls[index]``."""
+    for _ in range(100):
+        sender = new_sender(profile)
+        if replica_order(sender, profile.rasa_urls)[0] == profile.rasa_urls[index]:
+            return sender
+    raise AssertionError("no sender for that replica")
+
+
+def say(profile: Profile, sender: str, message: str) -> list[str]:
+    response = requests.post(
+        profile.gateway_url + "/webchat/messages", json={"sender": sender, "message": message}, timeout=60
+    )
+    assert response.status_code == 200, response.text
+    return [item["text"] for item in response.json()["messages"]]
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+def test_a_conversation_through_the_gateway_works(profile):
+    sender = new_sender(profile)
+    assert any("Mi Aval" in text for text in say(profile, sender, "hola"))
+    assert any(ASK_EMAIL in text for text in say(profile, sender, "quiero ingresar a mi cuenta"))
+
+
+def test_every_event_is_published_to_rabbitmq(profile):
+    with pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1")) as connection:
+        channel = connection.channel()
+        ours = channel.queue_declare("", exclusive=True).method.queue
+        channel.queue_bind(ours, "rasa-exchange")  # Rasa's fanout exchange
+        sender = new_sender(profile)
+        say(profile, sender, "hola")
+        events = []
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not any(event.get("event") == "bot" for event in events):
+            method, _, body = channel.basic_get(ours, auto_ack=True)
+            if method is None:
+                time.sleep(0.2)
+                continue
+            event = json.loads(body)
+            if event.get("sender_id") == sender:
+                events.append(event)
+    kinds = [event["event"] for event in events]
+    assert "user" in kinds and "bot" in kinds, kinds
+    assert any(event.get("text") == "hola" for event in events if event["event"] == "user")
+
+
+def test_the_lock_store_is_redis(profile):
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    sender = new_sender(profile)
+    seen: list[str] = []
+
+    def watch() -> None:
+        with client.monitor() as monitor:
+            for command in monitor.listen():
+                seen.append(command["command"])
+                if f"lock:{sender}" in command["command"]:
+                    return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    time.sleep(0.5)  # MONITOR is on before the turn starts
+    say(profile, sender, "hola")
+    watcher.join(timeout=10)
+    assert any(f"lock:{sender}" in command for command in seen), seen[-20:]
+
+
+def test_the_gateway_rate_limit_lives_in_redis(profile):
+    sender = new_sender(profile)
+    replies = [say(profile, sender, "hola") for _ in range(RATE_LIMIT + 1)]
+    assert all(copy.RATE_LIMITED not in reply for reply in replies[:RATE_LIMIT])
+    assert replies[RATE_LIMIT] == [copy.RATE_LIMITED]
+    # Counted where every gateway worker sees it (tests/shared_state: two clients share one window).
+    assert redis.Redis.from_url(REDIS_URL).zcard(f"miaval:rate:{sender}") == RATE_LIMIT
+
+
+def test_a_sender_always_lands_on_its_own_replica(profile):
+    replicas = [profile.replica(url) for url in profile.rasa_urls]
+    for index in (0, 1, 0):
+        sender = sender_at_home_on(profile, index)
+        before = [cpu_seconds(replica) for replica in replicas]
+        for message in ("hola", "que es mi aval?", "gracias, chau"):
+            say(profile, sender, message)
+        used = [cpu_seconds(replica) - start for replica, start in zip(replicas, before, strict=True)]
+        assert used[index] > 0.1 and used[1 - index] < used[index] / 4, used
+
+
+def test_when_its_replica_is_killed_the_other_one_carries_on_with_the_conversation(profile):
+    sender = sender_at_home_on(profile, 0)
+    assert any(ASK_EMAIL in text for text in say(profile, sender, "quiero ingresar a mi cuenta"))
+    home, other = (profile.replica(url) for url in profile.rasa_urls)
+    home.send_signal(signal.SIGKILL)
+    home.wait(timeout=10)
+    before = cpu_seconds(other)
+    # Mid-form: only a replica that reads the stored conversation knows an e-mail is what was asked.
+    assert any(CODE_SENT in text for text in say(profile, sender, "laura@example.com"))
+    assert cpu_seconds(other) - before > 0.02  # the turn ran there (one turn: ~50 ms of CPU)
+
+
+def action_server(profile: Profile) -> psutil.Process | None:
+    """The action server's main process (its Sanic workers are its children)."""
+    mains = [
+        process for process in profile.services("launcher.actions_main", profile.actions_port)
+        if "launcher.actions_main" not in " ".join(process.parent().cmdline())
+    ]  # fmt: skip
+    return mains[0] if mains else None
+
+
+def answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def test_a_killed_action_server_is_restarted_and_serves_again(profile):
+    killed = action_server(profile)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(timeout=10)
+    deadline = time.monotonic() + 120
+    while True:
+        restarted = action_server(profile)
+        if restarted and restarted.pid != killed.pid and answers(f"http://127.0.0.1:{profile.actions_port}/health"):
+            break
+        assert time.monotonic() < deadline, "the action server did not come back:\n" + "".join(profile.output[-20:])
+        time.sleep(0.5)
+    assert any("actions stopped unexpectedly" in line for line in profile.output)
+    # An action that calls the API answers again (the sign-in code is sent).
+    sender = sender_at_home_on(profile, 1)
+    assert any(ASK_EMAIL in text for text in say(profile, sender, "quiero ingresar a mi cuenta"))
+    assert any(CODE_SENT in text for text in say(profile, sender, "laura@example.com"))
