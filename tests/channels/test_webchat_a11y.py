@@ -8,11 +8,12 @@ and is injected into the page with Playwright.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from tests.channels.test_webchat import browser, say  # noqa: F401 - fixture
 
@@ -26,6 +27,8 @@ WIDGET = "#miaval-webchat"
 ASK_WITH_CHOICES = "que podes hacer por mi"
 # The first greeting: the privacy notice, the greeting and the menu (a long, multi-message answer).
 ASK_FOR_A_LONG_ANSWER = "hola"
+# An answer without choices (utter_you_are_welcome).
+THANKS = "gracias"
 
 
 def open_widget(browser: Browser, gateway, viewport: dict, opened: bool = True) -> Page:  # noqa: F811
@@ -113,10 +116,27 @@ def test_axe_finds_nothing_with_quick_replies(browser, gateway, pages, viewport)
 def test_axe_finds_nothing_after_a_long_answer(browser, gateway, pages, viewport):  # noqa: F811
     page = open_widget(browser, gateway, viewport)
     pages.append(page)
-    say(page, ASK_FOR_A_LONG_ANSWER)
-    say(page, ASK_WITH_CHOICES)
-    assert page.locator(f"{WIDGET} .msg.bot").count() >= 4
+    for text in (ASK_FOR_A_LONG_ANSWER, ASK_WITH_CHOICES, THANKS):
+        say(page, text)
+    # A log taller than its box, with no choices left in it: it must be reachable by the keyboard itself.
+    expect(page.locator(f"{WIDGET} .quick")).to_have_count(0)
+    assert shadow(page, "(l => l.scrollHeight > l.clientHeight)(root.querySelector('.log'))")
     assert violations(page) == []
+
+
+def test_axe_finds_nothing_while_the_assistant_is_typing(browser, gateway, pages, viewport):  # noqa: F811
+    page = open_widget(browser, gateway, viewport)
+    pages.append(page)
+    held: list[Route] = []
+    page.route("**/webchat/messages", lambda route: held.append(route))  # the real request goes on once axe is done
+    page.locator(f"{WIDGET} input[type=text]").fill(THANKS)
+    page.locator(f"{WIDGET} button.send").click()
+    expect(page.locator(f"{WIDGET} .typing")).to_be_visible()
+    found = violations(page)
+    held[0].continue_()
+    page.unroute("**/webchat/messages")
+    expect(page.locator(f"{WIDGET} .typing")).to_have_count(0, timeout=30_000)
+    assert found == []
 
 
 def test_axe_finds_nothing_while_asking_to_clear(browser, gateway, pages, viewport):  # noqa: F811
@@ -189,6 +209,27 @@ def test_the_close_button_gives_the_focus_back_to_the_launcher(browser, gateway,
     assert focused(page) == "Abrir el chat de Mi Aval"
 
 
+def test_clearing_asks_first_and_escape_keeps_the_conversation(browser, gateway, pages):  # noqa: F811
+    page = open_widget(browser, gateway, DESKTOP)
+    pages.append(page)
+    say(page, THANKS)
+    page.locator(f"{WIDGET} button.clear").click()
+    expect(page.locator(f"{WIDGET} .confirm")).to_be_visible()
+    assert focused(page) == "Cancelar"
+    page.keyboard.press("Escape")
+    expect(page.locator(f"{WIDGET} .confirm")).to_be_hidden()
+    expect(page.locator(f"{WIDGET} .panel")).to_be_visible()
+    assert focused(page) == "Borrar conversación"
+    expect(page.locator(f"{WIDGET} .msg.user")).to_have_text([THANKS])
+
+    page.keyboard.press("Enter")
+    page.locator(f"{WIDGET} button", has_text="Sí, borrar").click()
+    expect(page.locator(f"{WIDGET} .msg")).to_have_count(1)  # the welcome again
+    expect(page.locator(f"{WIDGET} [aria-live=polite]")).to_have_text("Listo, borré la conversación de este navegador.")
+    assert focused(page) == "Mensaje"
+    assert page.evaluate("localStorage.getItem('miaval.webchat.sender')") is None
+
+
 # -- what a screen reader hears ---------------------------------------------------
 
 
@@ -244,6 +285,27 @@ def test_the_input_is_big_enough_not_to_zoom_ios(browser, gateway, pages):  # no
     pages.append(page)
     size = page.locator(f"{WIDGET} input[type=text]").evaluate("i => parseFloat(getComputedStyle(i).fontSize)")
     assert size >= 16
+
+
+def luminance(css_color: str) -> float:
+    """WCAG relative luminance of an ``rgb(...)`` computed colour."""
+    channels = [int(part) / 255 for part in re.findall(r"\d+", css_color)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two computed colours."""
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_input_border_stands_out_three_to_one(browser, gateway, pages):  # noqa: F811
+    page = open_widget(browser, gateway, DESKTOP)
+    pages.append(page)
+    border = page.locator(f"{WIDGET} input[type=text]").evaluate("n => getComputedStyle(n).borderTopColor")
+    behind = page.locator(f"{WIDGET} form").evaluate("n => getComputedStyle(n).backgroundColor")
+    assert contrast(border, behind) >= 3, (border, behind)
 
 
 # -- icons ------------------------------------------------------------------------
