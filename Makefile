@@ -13,7 +13,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # Rasa's telemetry would try to reach the internet: nothing leaves this machine.
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup services run test train validate test-stories test-python test-assistant nlu-report bench soak lint lock chat
+.PHONY: help setup services run test train validate test-stories test-python test-assistant nlu-report bench soak lint lock chat screenshots
 
 help:
 	@echo "make run        start the assistant with demo data (see README)"
@@ -64,6 +64,12 @@ bench: setup train
 
 soak: setup train
 	@$(PY) -m benchmarks.run --soak
+
+# The README's pictures of the web chat widget (desktop and phone), taken by its browser tests.
+screenshots: setup
+	@rm -rf var/screenshots
+	@$(PY) -m pytest tests/channels/test_webchat_a11y.py -q -k test_screenshots --basetemp=var/screenshots
+	@mkdir -p docs/screenshots && cp var/screenshots/test_screenshots_*0/widget-*.png docs/screenshots/
 
 lint: setup
 	@.venv/bin/ruff check .

@@ -4,6 +4,7 @@
 # lock it was built from.
 #   .venv       current Python (3.11+): API, gateway, tests, benchmarks
 #   .venv-rasa  Python 3.10: Rasa Open Source 3.6 and the action server
+#   node_modules  axe-core for the browser tests (npm ci from package-lock.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,3 +55,22 @@ ensure_env() {  # ensure_env DIR PYTHON LOCK
 
 ensure_env .venv "$(find_python_current)" requirements/app.lock
 ensure_env .venv-rasa "$(find_python310)" requirements/rasa.lock
+
+# node_modules/: the browser tests' JavaScript tools (axe-core), from package-lock.json.
+ensure_node_modules() {
+  local want have=""
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "node and npm not found: the browser tests need them for axe-core (apt-get install nodejs npm)." >&2
+    exit 1
+  fi
+  want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  [ -f node_modules/.lock-hash ] && have=$(cat node_modules/.lock-hash)
+  if [ "$want" = "$have" ] && [ -f node_modules/axe-core/axe.min.js ]; then
+    return
+  fi
+  echo "Installing node_modules from package-lock.json ..."
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  echo "$want" > node_modules/.lock-hash
+}
+
+ensure_node_modules

@@ -4,7 +4,12 @@
  * What the host page's storage keeps: in localStorage only the conversation id (forgotten after
  * SESSION_IDLE_DAYS without use, like the server forgets a verified chat) and whether the panel is open;
  * the history (which holds codes, documents, policies) only in sessionStorage, so a reload still shows
- * it and closing the tab forgets it. Signing out (an answer with "signed_out": true) forgets both.
+ * it and closing the tab forgets it. Signing out (an answer with "signed_out": true) and the
+ * "Borrar conversación" control forget both.
+ * Accessibility (WCAG 2.1 AA): icons are inline SVG hidden from screen readers (the buttons keep their
+ * labels); Escape closes the panel and Tab stays inside it while it is open; the log is a focusable
+ * role="log" whose own announcements are off: only the assistant's messages (and its choices, as one
+ * group) are read, through a separate live region.
  */
 (function () {
   "use strict";
@@ -19,8 +24,49 @@
   var SESSION_IDLE_DAYS = 30;
   var DAY_MS = 24 * 60 * 60 * 1000;
   var URL_PATTERN = /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])/g;
-  var WELCOME = "¡Hola! Soy el asistente de Mi Aval. Puedo mostrarte tus pólizas, mandarte un certificado, " +
-    "ayudarte a denunciar un siniestro y más. ¿En qué te doy una mano?";
+  var PHONE = "(max-width: 480px)";
+
+  /* Every sentence the widget itself shows or says. */
+  var COPY = {
+    welcome: "¡Hola! Soy el asistente de Mi Aval. Puedo mostrarte tus pólizas, mandarte un certificado, " +
+      "ayudarte a denunciar un siniestro y más. ¿En qué te doy una mano?",
+    title: "Asistente Mi Aval",
+    dialog: "Chat con el asistente de Mi Aval",
+    open: "Abrir el chat de Mi Aval",
+    closeLauncher: "Cerrar el chat de Mi Aval",
+    close: "Cerrar el chat",
+    log: "Conversación con el asistente",
+    attach: "Adjuntar foto o PDF",
+    place: "Compartir mi ubicación",
+    message: "Mensaje",
+    placeholder: "Escribí tu mensaje…",
+    send: "Enviar",
+    typing: "Escribiendo…",
+    choices: "Opciones para responder",
+    choicesSaid: "Opciones: ",
+    image: "Imagen enviada por el asistente",
+    document: "Documento para descargar: ",
+    located: "Ubicación compartida",
+    offline: "No pude conectarme con el asistente. Probá de nuevo en un ratito.",
+    noLocation: "No pude obtener tu ubicación. Podés escribirme la dirección.",
+    clear: "Borrar conversación",
+    clearQuestion: "¿Borramos la conversación? Se olvida lo que hablamos en este navegador y, si ingresaste " +
+      "a tu cuenta, vas a tener que volver a ingresar.",
+    clearYes: "Sí, borrar",
+    clearNo: "Cancelar",
+    cleared: "Listo, borré la conversación de este navegador."
+  };
+
+  /* Icons drawn as SVG strokes (24x24), so they look the same on a machine without emoji fonts. */
+  var ICONS = {
+    chat: "M4 5h16v11H9l-5 4z M8 9.5h8 M8 12.5h5",
+    close: "M6 6l12 12 M18 6L6 18",
+    attach: "M20 11.5l-8.1 8.1a5 5 0 0 1-7.1-7.1l8.5-8.5a3.4 3.4 0 0 1 4.8 4.8l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8",
+    place: "M12 21s-6.5-5.6-6.5-11a6.5 6.5 0 0 1 13 0c0 5.4-6.5 11-6.5 11z M12 12.3a2.3 2.3 0 1 0 0-4.6 2.3 2.3 0 0 0 0 4.6z",
+    document: "M14 3H6.5v18h11V6.5z M14 3v3.5h3.5 M9 12h6 M9 15.5h6",
+    clear: "M4 7h16 M9.5 7V4.5h5V7 M6.5 7l1 13h9l1-13 M10 11v5.5 M14 11v5.5"
+  };
+  var SVG_NS = "http://www.w3.org/2000/svg";
 
   function storage(kind) {
     try { return window[kind]; } catch (e) { return null; }
@@ -41,6 +87,26 @@
     var node = document.createElement(tag);
     if (className) node.className = className;
     if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function icon(name) {
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("class", "ico");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(SVG_NS, "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.appendChild(path);
+    return svg;
+  }
+  function button(className, label, iconName, text) {
+    var node = el("button", className);
+    node.type = "button";
+    if (iconName) node.appendChild(icon(iconName));
+    if (text) node.appendChild(el("span", "", text));
+    else node.setAttribute("aria-label", label);
+    if (label) node.title = label;
     return node;
   }
   function safeUrl(value) {
@@ -74,6 +140,8 @@
     if (sender) save(LOCAL, STORE_SENDER, { id: sender, usedAt: Date.now() });
   }
   var sender = loadSender();
+  /* Bumped when the conversation is forgotten: answers to an earlier conversation are dropped. */
+  var generation = 0;
 
   var host = el("div");
   host.id = "miaval-webchat";
@@ -82,54 +150,104 @@
   style.rel = "stylesheet";
   style.href = GATEWAY + "/webchat/static/widget.css";
   root.appendChild(style);
+  /* Until the stylesheet is in, the log does not scroll: scroll again once it is. */
+  style.addEventListener("load", function () { scrollToStart(scrollTarget); });
 
-  var launcher = el("button", "launcher", "💬");
-  launcher.type = "button";
-  launcher.setAttribute("aria-label", "Abrir el chat de Mi Aval");
+  var launcher = button("launcher", COPY.open, "chat");
+  launcher.setAttribute("aria-controls", "miaval-panel");
   var panel = el("section", "panel");
+  panel.id = "miaval-panel";
   panel.setAttribute("role", "dialog");
-  panel.setAttribute("aria-label", "Chat con el asistente de Mi Aval");
+  panel.setAttribute("aria-modal", "true");
+  panel.setAttribute("aria-label", COPY.dialog);
   var header = el("header");
-  header.appendChild(el("h2", "", "Asistente Mi Aval"));
-  var close = el("button", "", "✕");
-  close.type = "button";
-  close.setAttribute("aria-label", "Cerrar el chat");
-  header.appendChild(close);
+  var clear = button("clear", null, "clear", COPY.clear);
+  var close = button("close", COPY.close, "close");
+  header.append(el("h2", "", COPY.title), clear, close);
+  var confirmation = el("div", "confirm");
+  confirmation.setAttribute("role", "group");
+  confirmation.setAttribute("aria-labelledby", "miaval-clear-question");
+  var question = el("p", "", COPY.clearQuestion);
+  question.id = "miaval-clear-question";
+  var clearYes = button("yes", null, null, COPY.clearYes);
+  var clearNo = button("no", null, null, COPY.clearNo);
+  confirmation.append(question, clearYes, clearNo);
+  confirmation.hidden = true;
   var log = el("div", "log");
-  log.setAttribute("aria-live", "polite");
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-label", COPY.log);
+  /* The log is read on demand; what is announced goes through `announcer` (the assistant only). */
+  log.setAttribute("aria-live", "off");
+  log.tabIndex = 0;
+  var announcer = el("div", "visually-hidden");
+  announcer.setAttribute("aria-live", "polite");
   var form = el("form");
-  var attach = el("button", "icon", "📎");
-  attach.type = "button";
-  attach.title = "Adjuntar foto o PDF";
-  attach.setAttribute("aria-label", "Adjuntar foto o PDF");
-  var place = el("button", "icon", "📍");
-  place.type = "button";
-  place.title = "Compartir mi ubicación";
-  place.setAttribute("aria-label", "Compartir mi ubicación");
+  var attach = button("icon", COPY.attach, "attach");
+  var place = button("icon", COPY.place, "place");
   var file = el("input");
   file.type = "file";
   file.accept = "image/*,application/pdf";
   file.hidden = true;
   var input = el("input");
   input.type = "text";
-  input.placeholder = "Escribí tu mensaje…";
-  input.setAttribute("aria-label", "Mensaje");
+  input.placeholder = COPY.placeholder;
+  input.setAttribute("aria-label", COPY.message);
   input.maxLength = 2000;
   input.autocomplete = "off";
-  var send = el("button", "send", "Enviar");
+  var send = el("button", "send", COPY.send);
   send.type = "submit";
   form.append(attach, place, file, input, send);
-  panel.append(header, log, form);
+  panel.append(header, confirmation, log, form, announcer);
   root.append(launcher, panel);
 
-  function setOpen(open) {
-    panel.hidden = !open;
-    launcher.hidden = open && window.matchMedia("(max-width: 480px)").matches;
-    save(LOCAL, STORE_OPEN, open);
-    if (open) { input.focus(); log.scrollTop = log.scrollHeight; }
+  /* Where the log should be scrolled to when it is next shown: the start of the newest exchange. */
+  var scrollTarget = null;
+  function scrollToStart(node) {
+    scrollTarget = node;
+    if (panel.hidden) return;
+    if (!node || !node.isConnected) { log.scrollTop = log.scrollHeight; return; }
+    var gap = parseFloat(window.getComputedStyle(log).paddingTop) || 0;
+    log.scrollTop += node.getBoundingClientRect().top - log.getBoundingClientRect().top - gap;
   }
-  launcher.addEventListener("click", function () { setOpen(panel.hidden); });
-  close.addEventListener("click", function () { setOpen(false); });
+
+  function setOpen(open, byUser) {
+    panel.hidden = !open;
+    launcher.hidden = open && window.matchMedia(PHONE).matches;
+    launcher.setAttribute("aria-expanded", open ? "true" : "false");
+    launcher.setAttribute("aria-label", open ? COPY.closeLauncher : COPY.open);
+    launcher.title = open ? COPY.closeLauncher : COPY.open;
+    save(LOCAL, STORE_OPEN, open);
+    if (open) scrollToStart(scrollTarget);
+    if (!byUser) return;
+    if (open) input.focus(); else launcher.focus();
+  }
+  launcher.addEventListener("click", function () { setOpen(panel.hidden, true); });
+  close.addEventListener("click", function () { setOpen(false, true); });
+
+  /* What Tab may reach inside the open panel, in order. */
+  function focusables() {
+    return Array.prototype.filter.call(
+      panel.querySelectorAll("button, input:not([type=file]), a[href], [tabindex='0']"),
+      function (node) { return !node.disabled && node.getClientRects().length > 0; }
+    );
+  }
+  root.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || panel.hidden) return;
+    event.preventDefault();
+    if (!confirmation.hidden) closeConfirmation(); else setOpen(false, true);
+  });
+  panel.addEventListener("keydown", function (event) {
+    if (event.key !== "Tab") return;
+    var reachable = focusables();
+    if (!reachable.length) return;
+    var first = reachable[0], last = reachable[reachable.length - 1];
+    var current = root.activeElement;
+    if (event.shiftKey && (current === first || reachable.indexOf(current) < 0)) {
+      event.preventDefault(); last.focus();
+    } else if (!event.shiftKey && (current === last || reachable.indexOf(current) < 0)) {
+      event.preventDefault(); first.focus();
+    }
+  });
 
   /* *Pairs* in bold (WhatsApp's way of marking emphasis), as DOM nodes: never as HTML. */
   function appendEmphasized(parent, text) {
@@ -171,41 +289,50 @@
     for (var i = 0; i < old.length; i++) old[i].remove();
   }
 
+  /* Say `text` to screen readers (the assistant's words only). */
+  function announce(text) {
+    announcer.appendChild(el("p", "", text));
+  }
+
   function render(entry, live) {
     var node;
     if (entry.type === "image") {
       var src = safeUrl(entry.url);
-      if (!src) return;
+      if (!src) return null;
       node = el("div", "msg bot");
       var image = el("img");
       image.src = src;
-      image.alt = "Imagen enviada por el asistente";
+      image.alt = COPY.image;
       node.appendChild(image);
     } else if (entry.type === "document") {
       var href = safeUrl(entry.url);
-      if (!href) return;
+      if (!href) return null;
       node = el("div", "msg bot document");
-      var link = el("a", "", "📄 " + (entry.filename || "documento.pdf"));
+      var link = el("a");
+      link.append(icon("document"), el("span", "", entry.filename || "documento.pdf"));
       link.href = href;
       link.setAttribute("download", entry.filename || "documento.pdf");
       link.rel = "noopener";
       node.appendChild(link);
     } else {
       node = el("div", "msg " + (entry.from === "user" ? "user" : "bot") + (entry.notice ? " notice" : ""));
+      if (entry.icon && ICONS[entry.icon]) node.appendChild(icon(entry.icon));
       node.appendChild(linkified(String(entry.text || "")));
     }
     log.appendChild(node);
     if (live && entry.buttons && entry.buttons.length) {
       var quick = el("div", "quick");
-      entry.buttons.forEach(function (button) {
-        var choice = el("button", "", button.title);
-        choice.type = "button";
-        choice.addEventListener("click", function () { say(button.title, button.payload); });
-        quick.appendChild(choice);
+      quick.setAttribute("role", "group");
+      quick.setAttribute("aria-label", COPY.choices);
+      entry.buttons.forEach(function (choice) {
+        var option = el("button", "", choice.title);
+        option.type = "button";
+        option.addEventListener("click", function () { input.focus(); say(choice.title, choice.payload); });
+        quick.appendChild(option);
       });
       log.appendChild(quick);
     }
-    log.scrollTop = log.scrollHeight;
+    return node;
   }
 
   function remember(entry) {
@@ -214,24 +341,38 @@
     save(TAB, STORE_HISTORY, history);
   }
 
-  /* Signed out: forget the history and the id; the next message starts a new session. */
+  /* What a screen reader says for an assistant's message: its text, then its choices as one list. */
+  function spoken(entry) {
+    if (entry.type === "image") return COPY.image;
+    if (entry.type === "document") return COPY.document + (entry.filename || "documento.pdf");
+    var text = String(entry.text || "");
+    var titles = (entry.buttons || []).map(function (choice) { return choice.title; });
+    return titles.length ? text + " " + COPY.choicesSaid + titles.join("; ") + "." : text;
+  }
+
+  function show(entry) {
+    remember(entry);
+    var node = render(entry, true);
+    if (entry.from !== "user" && node) announce(spoken(entry));
+    return node;
+  }
+
+  /* Forget the history and the id, in this tab and this browser; the next message starts a new session. */
   function forgetConversation() {
+    generation += 1;
     history = [];
     sender = null;
     forget(TAB, STORE_HISTORY);
     forget(LOCAL, STORE_SENDER);
     while (log.firstChild) log.removeChild(log.firstChild);
-  }
-
-  function show(entry) {
-    remember(entry);
-    render(entry, true);
+    while (announcer.firstChild) announcer.removeChild(announcer.firstChild);
+    busy(false);
   }
 
   function busy(on) {
     send.disabled = attach.disabled = place.disabled = on;
     var typing = log.querySelector(".typing");
-    if (on && !typing) { log.appendChild(el("div", "typing", "Escribiendo…")); log.scrollTop = log.scrollHeight; }
+    if (on && !typing) { log.appendChild(el("div", "typing", COPY.typing)); log.scrollTop = log.scrollHeight; }
     if (!on && typing) typing.remove();
   }
 
@@ -242,8 +383,22 @@
       .then(function (body) { sender = body.sender; touchSender(); return sender; });
   }
 
+  /* Show an answer's messages and scroll to where the answer starts. */
+  function showAnswer(messages) {
+    var first = null;
+    messages.forEach(function (message) {
+      var node = message.type === "text"
+        ? show({ from: "bot", type: "text", text: message.text, buttons: message.buttons || [] })
+        : show({ from: "bot", type: message.type, url: message.url, filename: message.filename });
+      first = first || node;
+    });
+    if (first) scrollToStart(first);
+  }
+
   function post(path, makeBody) {
+    var asked = generation;
     clearQuickReplies();
+    while (announcer.firstChild) announcer.removeChild(announcer.firstChild);
     busy(true);
     return ensureSender()
       .then(function (id) { touchSender(); return fetch(GATEWAY + path, makeBody(id)); })
@@ -254,16 +409,15 @@
         });
       })
       .then(function (body) {
+        if (asked !== generation) return;
         busy(false);
         if (body.signed_out === true) forgetConversation();
-        (body.messages || []).forEach(function (message) {
-          if (message.type === "text") show({ from: "bot", type: "text", text: message.text, buttons: message.buttons || [] });
-          else show({ from: "bot", type: message.type, url: message.url, filename: message.filename });
-        });
+        showAnswer(body.messages || []);
       })
       .catch(function () {
+        if (asked !== generation) return;
         busy(false);
-        show({ from: "bot", type: "text", notice: true, text: "No pude conectarme con el asistente. Probá de nuevo en un ratito." });
+        scrollToStart(show({ from: "bot", type: "text", notice: true, text: COPY.offline }));
       });
   }
 
@@ -290,7 +444,7 @@
     var chosen = file.files && file.files[0];
     file.value = "";
     if (!chosen) return;
-    show({ from: "user", type: "text", text: "📎 " + chosen.name });
+    show({ from: "user", type: "text", icon: "attach", text: chosen.name });
     post("/webchat/uploads", function (id) {
       var data = new FormData();
       data.append("sender", id);
@@ -301,7 +455,7 @@
   place.addEventListener("click", function () {
     if (!navigator.geolocation) return;
     navigator.geolocation.getCurrentPosition(function (position) {
-      show({ from: "user", type: "text", text: "📍 Ubicación compartida" });
+      show({ from: "user", type: "text", icon: "place", text: COPY.located });
       post("/webchat/locations", function (id) {
         return {
           method: "POST",
@@ -310,18 +464,44 @@
         };
       });
     }, function () {
-      show({ from: "bot", type: "text", notice: true, text: "No pude obtener tu ubicación. Podés escribirme la dirección." });
+      scrollToStart(show({ from: "bot", type: "text", notice: true, text: COPY.noLocation }));
     });
   });
 
-  /* Restore the conversation: quick replies only for the last message, if it was the assistant's. */
-  if (history.length === 0) remember({ from: "bot", type: "text", text: WELCOME, buttons: [] });
-  history.forEach(function (entry, index) { render(entry, index === history.length - 1 && entry.from === "bot"); });
+  /* "Borrar conversación" asks first: once confirmed nothing is kept, so there is nothing to undo with. */
+  function closeConfirmation() {
+    confirmation.hidden = true;
+    clear.focus();
+  }
+  clear.addEventListener("click", function () {
+    confirmation.hidden = false;
+    clearNo.focus();
+  });
+  clearNo.addEventListener("click", closeConfirmation);
+  clearYes.addEventListener("click", function () {
+    confirmation.hidden = true;
+    forgetConversation();
+    start();
+    announce(COPY.cleared);
+    input.focus();
+  });
+
+  /* Show the history (or the welcome): quick replies only for the last message, if it was the assistant's. */
+  function start() {
+    if (history.length === 0) remember({ from: "bot", type: "text", text: COPY.welcome, buttons: [] });
+    var newest = null;
+    history.forEach(function (entry, index) {
+      var node = render(entry, index === history.length - 1 && entry.from === "bot");
+      if (entry.from === "user" && node) newest = node;
+    });
+    scrollToStart(newest);
+  }
+  start();
 
   function mount() {
     document.body.appendChild(host);
     var open = load(LOCAL, STORE_OPEN, null);
-    setOpen(open === null ? (script && script.getAttribute("data-open") === "true") : open);
+    setOpen(open === null ? (script && script.getAttribute("data-open") === "true") : open, false);
   }
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
 })();
