@@ -20,12 +20,21 @@ def vehicle_name(policy: Policy) -> str:
     return " ".join(str(vehicle[key]) for key in ("make", "model") if vehicle.get(key))
 
 
+def by_known(response: str, vehicle: str, plate: Optional[str]) -> str:
+    """``response`` or its variant for what is known of the vehicle (name, plate, both or neither)."""
+    suffix = {(True, True): "", (True, False): "_no_plate", (False, True): "_plate_only", (False, False): "_unnamed"}
+    return response + suffix[(bool(vehicle), bool(plate))]
+
+
 def useful_phones(dispatcher: CollectingDispatcher, domain: DomainDict) -> None:
     """Each insurer's assistance and claims phones (from the API), then the emergency numbers."""
     try:
         insurers = api().list_insurers()
     except ApiError:
         insurers = []  # the emergency numbers never depend on the API
+    if not insurers:
+        dispatcher.utter_message(response="utter_useful_phones_emergency_only")
+        return
     lines = "".join(
         template(
             domain, "utter_useful_phones_insurer", insurer_name=insurer.name,
@@ -82,7 +91,10 @@ class ActionRoadsideAssistance(Action):
         if vehicle is None:
             buttons = [
                 {
-                    "title": template(domain, "utter_roadside_vehicle_button", plate=v.plate, vehicle=vehicle_name(v)),
+                    "title": template(
+                        domain, by_known("utter_roadside_vehicle_button", vehicle_name(v), v.plate),
+                        plate=v.plate, vehicle=vehicle_name(v), policy_number=v.number,
+                    ),
                     "payload": payload("roadside_assistance", license_plate=plate_key(v.plate or v.number)),
                 }
                 for v in vehicles
@@ -90,7 +102,7 @@ class ActionRoadsideAssistance(Action):
             dispatcher.utter_message(response="utter_ask_roadside_vehicle", buttons=buttons)
             return []
         dispatcher.utter_message(
-            response="utter_roadside_phone",
+            response=by_known("utter_roadside_phone", vehicle_name(vehicle), vehicle.plate),
             vehicle=vehicle_name(vehicle),
             plate=vehicle.plate,
             insurer_name=vehicle.insurer.name,

@@ -77,6 +77,11 @@ def response_for_error(error: ApiError) -> str:
     return "utter_request_failed"
 
 
+def per_minutes(response: str, minutes: int) -> str:
+    """``response``, or its ``_one_minute`` variant when ``minutes`` is 1 (the copy never says "1 minutos")."""
+    return f"{response}_one_minute" if minutes == 1 else response
+
+
 def minutes_until(seconds: Optional[int], default: int = 10) -> int:
     """Whole minutes (at least one) for a ``retry_after`` in seconds, to tell the user when to retry."""
     if seconds is None:

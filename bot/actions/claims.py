@@ -380,10 +380,14 @@ def policy_button_title(domain: DomainDict, policy: Policy) -> str:
     vehicle = policy.insured_item.get("vehicle") or {}
     if vehicle:
         name = " ".join(str(vehicle[key]) for key in ("make", "model") if vehicle.get(key))
-        return template(
-            domain, "utter_claim_policy_button_vehicle", vehicle=name, plate=vehicle.get("plate"),
-            policy_number=policy.number,
-        )
+        plate = vehicle.get("plate")
+        response = {
+            (True, True): "utter_claim_policy_button_vehicle",
+            (True, False): "utter_claim_policy_button_vehicle_no_plate",
+            (False, True): "utter_claim_policy_button_plate_only",
+            (False, False): "utter_claim_policy_button_unnamed",
+        }[(bool(name), bool(plate))]
+        return template(domain, response, vehicle=name, plate=plate, policy_number=policy.number)
     return template(
         domain, "utter_claim_policy_button_property", address=policy.insured_item.get("address") or policy.coverage,
         policy_number=policy.number,
@@ -536,9 +540,10 @@ class ActionSubmitClaim(Action):
     def _policy_gone(dispatcher: CollectingDispatcher, identity: str, number: Optional[str]) -> None:
         try:
             policy = api().get_policy(identity, number)
-            insurer_name, claims_phone = policy.insurer.name, policy.insurer.claims_phone
         except ApiError:
-            insurer_name, claims_phone = "", ""
+            dispatcher.utter_message(response="utter_claim_policy_not_in_force_no_phone", policy_number=number)
+            return
+        insurer_name, claims_phone = policy.insurer.name, policy.insurer.claims_phone
         dispatcher.utter_message(
             response="utter_claim_policy_not_in_force",
             policy_number=number,

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from api_client import AddressLocked, ApiError, Gone, InvalidRequest, NotFound, RateLimited
-from bot.actions.backend import api, minutes_until, response_for_error, sender
+from bot.actions.backend import api, minutes_until, per_minutes, response_for_error, sender
 from bot.actions.base import ApiAction, render
 from bot.actions.forms import GuidedFormValidationAction, note, reject
 
@@ -79,7 +79,8 @@ class ValidateSignInForm(GuidedFormValidationAction):
             return reject("email", "utter_address_locked", counts=False)
         except RateLimited as error:
             # Codes already went out: the last one may still be valid.
-            return {"email": email, **note("utter_resend_limited", minutes=minutes_until(error.retry_after))}
+            minutes = minutes_until(error.retry_after)
+            return {"email": email, **note(per_minutes("utter_resend_limited", minutes), minutes=minutes)}
         except InvalidRequest:
             return reject("email")
         except ApiError as error:
@@ -88,7 +89,7 @@ class ValidateSignInForm(GuidedFormValidationAction):
         return {
             "email": email,
             "email_masked": started.email_masked,
-            **note("utter_code_sent", email_masked=started.email_masked, minutes=minutes),
+            **note(per_minutes("utter_code_sent", minutes), email_masked=started.email_masked, minutes=minutes),
         }
 
     def validate_code(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -134,17 +135,19 @@ class ValidateSignInForm(GuidedFormValidationAction):
         except AddressLocked:
             return {"code": None, "email": None, "email_masked": None, **note("utter_address_locked")}
         except RateLimited as error:
-            return reject("code", "utter_resend_limited", counts=False, minutes=minutes_until(error.retry_after))
+            minutes = minutes_until(error.retry_after)
+            return reject("code", per_minutes("utter_resend_limited", minutes), counts=False, minutes=minutes)
         except ApiError as error:
             return reject("code", response_for_error(error), counts=False)
+        minutes = minutes_until(started.expires_in_seconds)
         return {
             "email_masked": started.email_masked,
             **reject(
                 "code",
-                "utter_code_sent",
+                per_minutes("utter_code_sent", minutes),
                 counts=False,
                 email_masked=started.email_masked,
-                minutes=minutes_until(started.expires_in_seconds),
+                minutes=minutes,
             ),
         }
 

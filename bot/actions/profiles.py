@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from stdnum.ar import cuit, dni
 
 from api_client import ApiError, ClientProfile, Conflict, InvalidRequest, RateLimited
-from bot.actions.backend import api, sender
+from bot.actions.backend import api, per_minutes, sender
 from bot.actions.base import ApiAction, render
 from bot.actions.choices import client_buttons
 from bot.actions.forms import FAILURES_SLOT, GuidedFormValidationAction, reject
@@ -85,8 +85,9 @@ class ActionLinkProfile(ApiAction):
             if seconds >= 2 * 3600:
                 dispatcher.utter_message(response="utter_link_attempts_exceeded_hours", hours=round(seconds / 3600))
             else:
+                minutes = max(1, round(seconds / 60))
                 dispatcher.utter_message(
-                    response="utter_link_attempts_exceeded_minutes", minutes=max(1, round(seconds / 60))
+                    response=per_minutes("utter_link_attempts_exceeded_minutes", minutes), minutes=minutes
                 )
         except Conflict:
             dispatcher.utter_message(response="utter_already_linked")

@@ -26,6 +26,8 @@ CLAIM_TYPES = {
     "water_damage": "Daños por agua",
     "other": "Otro",
 }
+# The third party's data in the claim receipt, in the order they are printed.
+THIRD_PARTY_FIELDS = {"name": "Nombre", "document": "Documento", "plate": "Patente", "insurer": "Aseguradora"}
 
 
 def latin1(text: str) -> str:
@@ -86,11 +88,17 @@ def insured_item_text(item: dict[str, Any]) -> str:
     """A one-line description of what a policy insures."""
     vehicle = item.get("vehicle")
     if vehicle:
-        described = " ".join(str(vehicle.get(key, "")) for key in ("make", "model", "year"))
-        return f"{described}, dominio {vehicle.get('plate', '')}"
-    if item.get("address"):
-        return str(item["address"])
-    return ", ".join(f"{key}: {value}" for key, value in item.items())
+        described = " ".join(str(vehicle[key]) for key in ("make", "model", "year") if vehicle.get(key))
+        plate = vehicle.get("plate")
+        if described and plate:
+            return f"{described}, dominio {plate}"
+        return described or (f"Dominio {plate}" if plate else "")
+    return str(item.get("address") or "")
+
+
+def third_party_text(third: dict[str, Any]) -> str:
+    """The third party's data in Spanish, only the fields that were given."""
+    return " · ".join(f"{label}: {third[key]}" for key, label in THIRD_PARTY_FIELDS.items() if third.get(key))
 
 
 def certificate(policy: dict[str, Any], issued_at: datetime) -> bytes:
@@ -132,7 +140,7 @@ def claim_receipt(claim: dict[str, Any]) -> bytes:
             ("Lugar", claim.get("place")),
             ("Descripción", claim.get("description")),
             ("Terceros involucrados", _yes_no(claim.get("third_party_involved"))),
-            ("Datos del tercero", ", ".join(f"{k}: {v}" for k, v in third.items()) if third else None),
+            ("Datos del tercero", third_party_text(third)),
             ("Personas lesionadas", _yes_no(claim.get("injured_people"))),
             ("Denuncia policial", claim.get("police_report")),
             ("Bienes dañados", claim.get("damaged_items")),
