@@ -32,7 +32,9 @@ def insured_item(policy: Policy) -> str:
     if vehicle:
         name = " ".join(str(vehicle[key]) for key in ("make", "model", "year") if vehicle.get(key))
         plate = vehicle.get("plate")
-        return f"{name} ({plate})" if plate else name
+        if name and plate:
+            return f"{name} ({plate})"
+        return name or plate or policy.coverage
     if item.get("address"):
         return str(item["address"])
     return policy.coverage
