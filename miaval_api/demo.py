@@ -1,4 +1,10 @@
-"""Loading demo/portfolio.yml: relative dates resolve on the day it loads."""
+"""Loading demo/portfolio.yml: relative dates resolve on the day it loads.
+
+The API stores the insurers, clients, policies, users and claims. The other
+sections are read by others and ignored here: ``broker`` (Aval's contact data
+and office hours, which the assistant says in its copy; a test checks that the
+copy agrees with this file), ``producers`` and ``staff`` (the console's).
+"""
 
 from __future__ import annotations
 
