@@ -40,7 +40,7 @@ def strict_env(strict_api, monkeypatch):
 
 def send_code(identity: str) -> None:
     events, messages = run(ValidateSignInForm(), load_tracker("in_form", identity, candidates={"email": SOFIA}))
-    assert responses(messages) == ["utter_code_sent"]
+    assert responses(messages) == ["utter_code_sent_one_minute"]  # a 2-second code: "1 minuto"
 
 
 def try_code(identity: str, code: str):
@@ -60,7 +60,7 @@ def test_an_expired_code_offers_a_new_one_which_works(strict_env):
     assert "form_failures" not in slots_of(events)
 
     events, messages = try_code(identity, "resend")  # the "Mandame otro" button
-    assert responses(messages) == ["utter_code_sent"]
+    assert responses(messages) == ["utter_code_sent_one_minute"]  # a 2-second code: "1 minuto"
     assert slots_of(events)["code"] is None
     events, _ = try_code(identity, latest_code(strict_env, SOFIA))
     assert slots_of(events)["code"] == "accepted"
@@ -89,7 +89,7 @@ def test_an_address_locked_by_wrong_codes_is_said_and_the_email_asked_again(stri
     for _ in range(2):  # two codes, two wrong tries each: the day's four
         identity = new_identity()
         events, messages = run(ValidateSignInForm(), load_tracker("in_form", identity, candidates={"email": email}))
-        assert responses(messages) == ["utter_code_sent"]
+        assert responses(messages) == ["utter_code_sent_one_minute"]  # a 2-second code: "1 minuto"
         wrong = "000000" if latest_code(strict_env, email) != "000000" else "111111"
         _, messages = enter(identity, wrong)
         assert responses(messages) == ["utter_wrong_code_last_attempt"]
