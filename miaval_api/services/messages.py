@@ -11,10 +11,11 @@ from miaval_api.services.documents import Document
 def code_email(mailer: Mailer, to: str, code: str, ttl_seconds: int) -> EmailMessage:
     """The one-time code."""
     minutes = max(ttl_seconds // 60, 1)
+    expiry = "Vence en 1 minuto." if minutes == 1 else f"Vence en {minutes} minutos."
     text = (
         "¡Hola!\n\n"
         f"Tu código de Mi Aval es: {code}\n\n"
-        f"Escribilo en el chat para verificar tu cuenta. Vence en {minutes} minutos.\n"
+        f"Escribilo en el chat para verificar tu cuenta. {expiry}\n"
         "Si no lo pediste vos, ignorá este mensaje.\n\n"
         "Mi Aval\n"
     )
@@ -26,14 +27,14 @@ def lockout_email(mailer: Mailer, to: str) -> EmailMessage:
     text = (
         "¡Hola!\n\n"
         "Hoy se escribieron varios códigos equivocados para entrar a Mi Aval con esta dirección de e-mail. "
-        "Por seguridad, pausamos los ingresos nuevos con esta dirección hasta mañana.\n\n"
+        "Por seguridad, pausamos los inicios de sesión nuevos con esta dirección hasta mañana.\n\n"
         "Si fuiste vos, podés volver a probar mañana; los chats donde ya tenías la sesión iniciada "
         "siguen funcionando.\n"
         "Si no fuiste vos, no tenés que hacer nada: nadie entró a tu cuenta. Si algo te preocupa, "
         "escribinos en el chat y pedí hablar con una persona.\n\n"
         "Mi Aval\n"
     )
-    return mailer.build(to, "Pausamos los ingresos a Mi Aval con tu e-mail hasta mañana", text)
+    return mailer.build(to, "Pausamos los inicios de sesión en Mi Aval con tu e-mail hasta mañana", text)
 
 
 def link_notice_email(mailer: Mailer, to: str, account_masked: str) -> EmailMessage:
