@@ -31,12 +31,13 @@ AFTER_SIGN_IN = (("list_policies", "que seguros tengo?"), ("report_claim", "me c
 # title), else what they type. First match wins: the summary ("¿Está todo bien?") names every field.
 FORM_ANSWERS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("esta todo bien", "confirm"), "confirmar", "si"),
+    # Before "cuando": the photos question says "cuando termines, elegí «Listo»".
+    (("foto", "adjunt", "imagen"), "no tengo", "no tengo fotos"),
     (("poliza", "patente", "que vehiculo", "cual auto"), "", AUTO_POLICY),
     (("cuando", "fecha", "que dia", "a que hora"), "", "ayer a las 7 de la tarde"),
     (("donde", "direccion", "esquina", "ubicacion"), "", "en av. rivadavia 5000, caba"),
     (("lastimad", "herid", "lesion"), "no", "no"),
     (("otro vehiculo", "tercero", "involucrad"), "no", "no"),
-    (("foto", "adjunt", "imagen"), "no tengo", "no tengo fotos"),
     (("denuncia policial", "comisaria"), "", "no"),
     (("que se dano",), "", "el paragolpes trasero"),
     (("que paso", "conta", "describ", "como fue"), "", "me chocaron de atras en un semaforo, se rompio el paragolpes"),
