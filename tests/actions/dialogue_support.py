@@ -99,3 +99,12 @@ def sign_in(api_url: str, token: str, outbox: Path, identity: str, email: str) -
     code = latest_code(outbox, email)
     assert code, "no code in the outbox"
     client.confirm_verification(identity, code)
+
+
+def all_responses() -> dict[str, list[dict]]:
+    """Every response the assistant can say: the domain's and those declared beside the training data."""
+    root = Path(__file__).resolve().parents[2]
+    found: dict[str, list[dict]] = {}
+    for path in [root / "domain.yml", *sorted((root / "bot" / "data").glob("*.yml"))]:
+        found.update((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {})
+    return found

@@ -18,7 +18,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 from rasa.core.nlg.interpolator import interpolate_text
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -29,19 +28,12 @@ from bot.actions.backend import per_minutes
 from bot.actions.claim_templates import template
 from bot.actions.claims import ActionSubmitClaim, policy_button_title
 from bot.actions.formatting import insured_item
-from tests.actions.dialogue_support import DOMAIN, load_tracker, new_identity, run
+from tests.actions.dialogue_support import DOMAIN, all_responses, load_tracker, new_identity, run
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _all_responses() -> dict[str, list[dict]]:
-    found: dict[str, list[dict]] = {}
-    for path in [ROOT / "domain.yml", *sorted((ROOT / "bot" / "data").glob("*.yml"))]:
-        found.update((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {})
-    return found
-
-
-RESPONSES = _all_responses()
+RESPONSES = all_responses()
 
 # Placeholders the actions always fill with a non-empty value, and why.
 ALWAYS_FILLED = {

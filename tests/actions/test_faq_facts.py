@@ -15,17 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.actions.dialogue_support import all_responses
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _all_responses() -> dict[str, list[dict]]:
-    found: dict[str, list[dict]] = {}
-    for path in [ROOT / "domain.yml", *sorted((ROOT / "bot" / "data").glob("*.yml"))]:
-        found.update((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {})
-    return found
-
-
-RESPONSES = _all_responses()
+RESPONSES = all_responses()
 BROKER = yaml.safe_load((ROOT / "demo" / "portfolio.yml").read_text(encoding="utf-8"))["broker"]
 
 
