@@ -8,6 +8,7 @@ from models.delivery import ProcessedDelivery, delivery_seen, mark_delivery_seen
 from models.handoff import HandoffRequest
 from models.insurer import Insurer
 from models.limits import FailedAttempt, LockoutNotice
+from models.outbound import OutboundMessage
 from models.policy import Policy
 from models.user import ChatIdentity, User
 from models.verification import CodeSend, OneTimeCode
@@ -25,6 +26,7 @@ __all__ = [
     "Insurer",
     "LockoutNotice",
     "OneTimeCode",
+    "OutboundMessage",
     "Policy",
     "ProcessedDelivery",
     "Upload",

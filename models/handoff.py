@@ -22,5 +22,10 @@ class HandoffRequest(Base):
     reason: Mapped[str] = mapped_column(Text)
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     expected_contact: Mapped[str] = mapped_column(String(40))
+    # open (waiting for a person) → taken (an executive has the conversation) → closed (handed back)
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The executive who took it (plain id: the console's staff table) and when.
+    taken_by: Mapped[Optional[int]] = mapped_column(Integer)
+    taken_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    closed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

@@ -24,6 +24,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20), default="client")
     email_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The customer asked to stop news (claim updates); an executive's live replies still reach them.
+    news_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ChatIdentity(Base):

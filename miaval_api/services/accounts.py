@@ -22,6 +22,7 @@ from models import (
     CodeSend,
     HandoffRequest,
     OneTimeCode,
+    OutboundMessage,
     ProcessedDelivery,
     Upload,
     User,
@@ -157,6 +158,9 @@ def delete_account(session: Session, settings: Settings, user: User) -> Deletion
     session.execute(delete(CodeSend).where(or_(CodeSend.sender_id.in_(senders), CodeSend.email_hmac == email_key)))
     session.execute(
         delete(HandoffRequest).where(or_(HandoffRequest.user_id == user.id, HandoffRequest.sender_id.in_(senders)))
+    )
+    session.execute(
+        delete(OutboundMessage).where(or_(OutboundMessage.user_id == user.id, OutboundMessage.sender_id.in_(senders)))
     )
     for sender in senders:  # the web chat's delivery ids start with the sender; Telegram's and Twilio's hold no one
         of_sender = ProcessedDelivery.delivery_id.startswith(f"{sender}:", autoescape=True)

@@ -23,6 +23,7 @@ from models import (
     HandoffRequest,
     LockoutNotice,
     OneTimeCode,
+    OutboundMessage,
     ProcessedDelivery,
     Upload,
 )
@@ -31,6 +32,7 @@ CODE_SENDS = timedelta(days=2)  # the resend limits look back one day at most
 DELIVERIES = timedelta(days=7)  # channels retry a delivery for minutes, at most hours
 ORPHAN_UPLOADS = timedelta(days=7)  # a photo never attached to a claim
 CLOSED_HANDOFFS = timedelta(days=90)
+SENT_MESSAGES = timedelta(days=90)  # what Aval sent unasked; the conversation itself keeps a copy
 OUTBOX = timedelta(days=7)  # .eml files of the embedded default (one-time codes, receipts)
 LIMIT_RECORDS = timedelta(days=2)  # failed codes and links count for a day at most; lockouts end at midnight
 
@@ -45,6 +47,7 @@ class Purged:
     handoffs: int
     outbox_files: int
     limit_records: int = 0
+    outbound_messages: int = 0
 
 
 def purge(db: Database, settings: Settings, now: datetime) -> Purged:
@@ -74,7 +77,14 @@ def purge(db: Database, settings: Settings, now: datetime) -> Purged:
                 )
             )
         )
+        outbound_messages = gone(
+            delete(OutboundMessage).where(
+                OutboundMessage.status != "pending", OutboundMessage.created_at < now - SENT_MESSAGES
+            )
+        )
     chats = conversations.purge(settings, idle_before, now) if conversations.configured(settings) else 0
     outbox_files = mail.purge_outbox(settings.outbox_dir, now - OUTBOX)
     db.compact()
-    return Purged(chats, code_sends, codes, deliveries, uploads, handoffs, outbox_files, limit_records)
+    return Purged(
+        chats, code_sends, codes, deliveries, uploads, handoffs, outbox_files, limit_records, outbound_messages
+    )
