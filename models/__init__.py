@@ -2,6 +2,7 @@
 
 from models.audit import AuditEntry
 from models.base import Base, utcnow
+from models.cancellation import CancellationRequest
 from models.claim import Claim, ClaimAttachment, Upload
 from models.client import ClientProfile, UserClientLink
 from models.delivery import ProcessedDelivery, delivery_seen, mark_delivery_seen
@@ -16,6 +17,7 @@ from models.verification import CodeSend, OneTimeCode
 __all__ = [
     "AuditEntry",
     "Base",
+    "CancellationRequest",
     "ChatIdentity",
     "Claim",
     "ClaimAttachment",

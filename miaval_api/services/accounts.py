@@ -17,6 +17,7 @@ from miaval_api.errors import InvalidRequest, NotVerified
 from miaval_api.services import audit, clock, verification
 from miaval_api.settings import Settings
 from models import (
+    CancellationRequest,
     ChatIdentity,
     ClaimAttachment,
     CodeSend,
@@ -158,6 +159,12 @@ def delete_account(session: Session, settings: Settings, user: User) -> Deletion
     session.execute(delete(CodeSend).where(or_(CodeSend.sender_id.in_(senders), CodeSend.email_hmac == email_key)))
     session.execute(
         delete(HandoffRequest).where(or_(HandoffRequest.user_id == user.id, HandoffRequest.sender_id.in_(senders)))
+    )
+    # A cancellation request is Aval's record about a policy: it stays, without the chat that asked.
+    session.execute(
+        update(CancellationRequest)
+        .where(or_(CancellationRequest.user_id == user.id, CancellationRequest.sender_id.in_(senders)))
+        .values(sender_id=None)
     )
     session.execute(
         delete(OutboundMessage).where(or_(OutboundMessage.user_id == user.id, OutboundMessage.sender_id.in_(senders)))
