@@ -1,0 +1,183 @@
+"""Under a steady load of web chat customers, SIGKILL in turn an action worker, the API, Redis, RabbitMQ and
+a Rasa replica of the production profile (tests/production/conftest.py).
+
+The launcher's supervisor restarts what it started (the action server, the API,
+the replicas); Redis and RabbitMQ are system services, restarted here as
+systemd would (they are private instances: tests/production/engines.py). For
+each fault: no customer is left in silence (an apology at worst), every
+message id is answered once, the conversations go on once the service is
+back, and the error window (kill to first good answer again) is printed.
+
+Runs first in the package (its name sorts before test_profile.py) and leaves
+every service up.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import psutil
+import pytest
+import requests
+
+from tests.production.conftest import Profile
+from tests.production.load import Answer, Load, error_window
+
+# How long Redis and RabbitMQ stay down before "systemd" starts them again.
+ENGINE_OUTAGE_SECONDS = 2.0
+# A fault is over when the service is back and this many messages sent after that were answered well.
+GOOD_AFTER_RECOVERY = 8
+PHASE_TIMEOUT = 120.0
+
+
+@dataclass
+class Fault:
+    name: str
+    kill: Callable[[Profile], float]  # kills (and restarts, if it is the test's to restart); returns when it died
+    back: Callable[[Profile], bool]  # the service is up again
+
+
+def answers_2xx(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code < 300
+    except requests.RequestException:
+        return False
+
+
+def launched(profile: Profile, marker: str) -> list[psutil.Process]:
+    """The launcher's descendants whose command line holds ``marker``."""
+    found = []
+    for child in psutil.Process(profile.process.pid).children(recursive=True):
+        try:
+            if marker in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+def sigkill(process: psutil.Process) -> float:
+    killed_at = time.time()
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    return killed_at
+
+
+def action_workers(profile: Profile) -> list[psutil.Process]:
+    """The action server's Sanic worker processes (children of its main process)."""
+    processes = launched(profile, "launcher.actions_main")
+    pids = {process.pid for process in processes}
+    return [process for process in processes if process.ppid() in pids]
+
+
+def kill_action_worker(profile: Profile) -> float:
+    workers = action_workers(profile)
+    assert len(workers) == 2, workers
+    return sigkill(workers[0])
+
+
+def action_server_back(profile: Profile) -> bool:
+    return len(action_workers(profile)) == 2 and answers_2xx(f"http://127.0.0.1:{profile.actions_port}/health")
+
+
+def kill_api(profile: Profile) -> float:
+    (master,) = [p for p in launched(profile, "miaval_api.wsgi:app") if p.ppid() == profile.process.pid]
+    return sigkill(master)
+
+
+def api_back(profile: Profile) -> bool:
+    return answers_2xx(f"http://127.0.0.1:{profile.api_port}/healthz")
+
+
+def kill_redis(profile: Profile) -> float:
+    killed_at = profile.redis.kill()
+    time.sleep(ENGINE_OUTAGE_SECONDS)
+    profile.redis.start()
+    return killed_at
+
+
+def kill_rabbitmq(profile: Profile) -> float:
+    killed_at = profile.rabbitmq.kill()
+    time.sleep(ENGINE_OUTAGE_SECONDS)
+    profile.rabbitmq.start()
+    return killed_at
+
+
+def kill_replica(profile: Profile) -> float:
+    return sigkill(profile.replica(profile.rasa_urls[0]))
+
+
+def replica_back(profile: Profile) -> bool:
+    return answers_2xx(profile.rasa_urls[0] + "/")
+
+
+FAULTS = [
+    Fault("action worker", kill_action_worker, action_server_back),
+    Fault("API", kill_api, api_back),
+    Fault("Redis", kill_redis, lambda profile: profile.redis.ready()),
+    Fault("RabbitMQ", kill_rabbitmq, lambda profile: profile.rabbitmq.ready()),
+    Fault("Rasa replica", kill_replica, replica_back),
+]
+
+
+def wait_for_recovery(profile: Profile, load: Load, fault: Fault) -> float:
+    """Waits until the service is back and enough messages sent after that were answered well; returns when."""
+    deadline = time.monotonic() + PHASE_TIMEOUT + (120 if fault.name == "Rasa replica" else 0)
+    back_at = None
+    while time.monotonic() < deadline:
+        if back_at is None and fault.back(profile):
+            back_at = time.time()
+        if back_at is not None:
+            after = load.since(back_at)
+            if sum(answer.kind == "good" for answer in after) >= GOOD_AFTER_RECOVERY:
+                return back_at
+        time.sleep(0.5)
+    raise AssertionError(f"{fault.name}: no recovery (back: {back_at is not None})\n" + "".join(profile.output[-30:]))
+
+
+def summary(name: str, answers: list[Answer], killed_at: float, back_at: float) -> str:
+    counts = {kind: sum(answer.kind == kind for answer in answers) for kind in ("good", "apology", "silence")}
+    return (
+        f"{name:14} error window {error_window(answers, killed_at):5.1f} s, back after {back_at - killed_at:5.1f} s, "
+        f"answers {counts['good']} good / {counts['apology']} apologies / {counts['silence']} silent"
+    )
+
+
+def test_each_fault_under_load_costs_an_apology_at_most_and_the_conversations_resume(profile: Profile):
+    for url in profile.rasa_urls:  # both replicas serving before the load starts
+        assert answers_2xx(url + "/")
+    load = Load(profile.gateway_url)
+    load.start()
+    report, phases = [], []
+    try:
+        time.sleep(3)  # steady load first
+        for fault in FAULTS:
+            phase_start = time.time()
+            killed_at = fault.kill(profile)
+            back_at = wait_for_recovery(profile, load, fault)
+            phases.append((fault, phase_start, killed_at, back_at))
+            time.sleep(1)
+    finally:
+        load.stop()
+    ends = [start for _, start, _, _ in phases[1:]] + [float("inf")]
+    for (fault, start, killed_at, back_at), end in zip(phases, ends, strict=True):
+        in_phase = [answer for answer in load.answers if start <= answer.sent_at < end]
+        report.append(summary(fault.name, in_phase, killed_at, back_at))
+    print("\nfaults under load (steady load of", load.customers, "customers):\n" + "\n".join(report))
+    answers = load.answers
+    silent = [answer for answer in answers if answer.kind not in ("good", "apology")]
+    assert not silent, f"customers left in silence: {silent[:5]}\n" + "\n".join(report)
+    ids = [answer.message_id for answer in answers]
+    assert len(ids) == len(set(ids))
+    # Every customer that got an apology and wrote again later got an answer again.
+    last_apology: dict[str, float] = {}
+    for answer in answers:
+        if answer.kind == "apology":
+            last_apology[answer.sender] = max(answer.sent_at, last_apology.get(answer.sender, 0))
+    for sender, moment in last_apology.items():
+        later = [answer for answer in answers if answer.sender == sender and answer.sent_at > moment]
+        assert all(answer.kind == "good" for answer in later[1:]), later
+    pytest.faults_report = report  # type: ignore[attr-defined]
