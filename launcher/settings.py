@@ -37,7 +37,7 @@ class Settings:
     actions_port: int = env("ACTIONS_PORT", 5055)
     rasa_port: int = env("RASA_PORT", 5005)
     gateway_port: int = env("GATEWAY_PORT", 8080)
-    # `make chat`: the Rasa server to talk to (http://127.0.0.1:$RASA_PORT by default).
+    # `make chat`: the one Rasa server to talk to (default: every replica `make run` starts, routed as the gateway).
     rasa_url: str = env("RASA_URL")
 
     @classmethod
