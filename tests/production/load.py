@@ -40,7 +40,8 @@ def apologies() -> frozenset[str]:
 class Answer:
     sender: str
     message_id: str
-    text: str
+    said: str  # what the customer wrote
+    text: str  # what the assistant answered
     sent_at: float
     answered_at: float
     kind: str  # "good", "apology" or "silence"
@@ -113,19 +114,19 @@ class Load:
                 timeout=self.timeout,
             )  # fmt: skip
         except requests.RequestException as failure:
-            return Answer(sender, message_id, "", sent_at, time.time(), "silence", type(failure).__name__)
+            return Answer(sender, message_id, text, "", sent_at, time.time(), "silence", type(failure).__name__)
         answered_at = time.time()
         if response.status_code != 200:
-            return Answer(sender, message_id, "", sent_at, answered_at, "silence", f"HTTP {response.status_code}")
+            return Answer(sender, message_id, text, "", sent_at, answered_at, "silence", f"HTTP {response.status_code}")
         body = response.json()
-        said = [item.get("text") or "" for item in body.get("messages", [])]
-        joined = "\n".join(said)
+        replies = [item.get("text") or "" for item in body.get("messages", [])]
+        joined = "\n".join(replies)
         if body.get("duplicate"):
-            return Answer(sender, message_id, joined, sent_at, answered_at, "duplicate")
-        if not said:
-            return Answer(sender, message_id, "", sent_at, answered_at, "silence", "no message")
-        kind = "apology" if any(text in self.apologies for text in said) else "good"
-        return Answer(sender, message_id, joined, sent_at, answered_at, kind)
+            return Answer(sender, message_id, text, joined, sent_at, answered_at, "duplicate")
+        if not replies:
+            return Answer(sender, message_id, text, "", sent_at, answered_at, "silence", "no message")
+        kind = "apology" if any(reply in self.apologies for reply in replies) else "good"
+        return Answer(sender, message_id, text, joined, sent_at, answered_at, kind)
 
 
 def error_window(answers: list[Answer], killed_at: float) -> float:
