@@ -94,7 +94,7 @@ def run() -> int:
         print(f"Starting {servers} (loading the model takes a while) ...", flush=True)
         replicas = start_rasa_replicas(
             profile.rasa_replicas, settings.rasa_port, actions.url, VAR / "rasa" / "tracker.db", hops,
-            extra_env=rasa_env,
+            extra_env=rasa_env, start_timeout=settings.rasa_start_timeout,
         )  # fmt: skip
         services.extend(replicas)
         rasa = replicas[0]

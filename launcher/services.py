@@ -256,6 +256,7 @@ def start_rasa(
     log_dir: Path = LOG_DIR,
     extra_env: Optional[dict] = None,
     name: str = "rasa",
+    start_timeout: float = 240,
 ) -> ServiceProcess:
     """The Rasa server: the gateway's signed channel only, no HTTP API, the sealed tracker store, the trained model.
 
@@ -278,7 +279,7 @@ def start_rasa(
         rasa_channel_secret=hops.rasa_channel_secret, action_server_token=hops.action_server_token,
     )  # fmt: skip
     env = service_env("rasa", {**own, **(extra_env or {})})
-    return _start(name, rasa_command(port, model_path), port, env, log_dir, "/", 240)
+    return _start(name, rasa_command(port, model_path), port, env, log_dir, "/", start_timeout)
 
 
 def rasa_command(port: int, model_path: Path = MODEL_PATH) -> list[str]:
@@ -299,7 +300,8 @@ def endpoints_variables() -> list[Variable]:
 
 
 def start_rasa_replicas(count: int, first_port: int, actions_url: str, tracker_db: Path, hops: HopSecrets,
-                        log_dir: Path = LOG_DIR, extra_env: Optional[dict] = None) -> list[ServiceProcess]:  # fmt: skip
+                        log_dir: Path = LOG_DIR, extra_env: Optional[dict] = None,
+                        start_timeout: float = 240) -> list[ServiceProcess]:  # fmt: skip
     """``count`` Rasa servers on ``first_port``, ``first_port + 1``... loading the model at the same time.
 
     One replica is named ``rasa`` (its log ``rasa.log``), several ``rasa-1``, ``rasa-2``...
@@ -309,7 +311,7 @@ def start_rasa_replicas(count: int, first_port: int, actions_url: str, tracker_d
     with ThreadPoolExecutor(max_workers=count) as pool:
         futures = [
             pool.submit(start_rasa, actions_url, tracker_db, hops, port=first_port + index, log_dir=log_dir,
-                        extra_env=extra_env, name=name)  # fmt: skip
+                        extra_env=extra_env, name=name, start_timeout=start_timeout)  # fmt: skip
             for index, name in enumerate(names_)
         ]
         started, failures = [], []

@@ -27,6 +27,8 @@ class Settings:
     rasa_replicas: int = env("RASA_REPLICAS", 2)
     action_workers: int = env("ACTION_SERVER_WORKERS", 3)
     gateway_workers: int = env("GATEWAY_WORKERS", 3)
+    # Seconds a Rasa server may take to load its model before `make run` gives up (more on a crowded machine).
+    rasa_start_timeout: int = env("RASA_START_TIMEOUT", 240)
     # The production profile's PostgreSQL server; it creates the databases miaval and miaval_tracker there.
     postgres_url: str = env("MIAVAL_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432", secret=True)
     var_dir: str = env("MIAVAL_VAR_DIR", doc="run-time files; var/ in the repository by default")

@@ -98,6 +98,7 @@ def start_profile(redis: PrivateRedis, rabbitmq: PrivateRabbitMQ) -> tuple[Profi
         "GATEWAY_WORKERS": "3",
         "GATEWAY_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
         "EVENT_BROKER_QUEUE": queue,
+        "RASA_START_TIMEOUT": "600",  # two replicas loading at once on a busy 2-core machine
         # The private engines instead of the machine's (the variables win over the profile's values).
         "SHARED_STATE_URL": redis.url,
         "LOCK_STORE_PORT": str(redis.port),
