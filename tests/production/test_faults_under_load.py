@@ -85,13 +85,25 @@ def action_server_back(profile: Profile) -> bool:
     return len(action_workers(profile)) == 2 and answers_2xx(f"http://127.0.0.1:{profile.actions_port}/health")
 
 
+def api_master(profile: Profile) -> psutil.Process | None:
+    masters = [p for p in launched(profile, "miaval_api.wsgi:app") if p.ppid() == profile.process.pid]
+    return masters[0] if masters else None
+
+
+KILLED_API: list[int] = []
+
+
 def kill_api(profile: Profile) -> float:
-    (master,) = [p for p in launched(profile, "miaval_api.wsgi:app") if p.ppid() == profile.process.pid]
+    master = api_master(profile)
+    KILLED_API.append(master.pid)
     return sigkill(master)
 
 
 def api_back(profile: Profile) -> bool:
-    return answers_2xx(f"http://127.0.0.1:{profile.api_port}/healthz")
+    """A new API (the killed one's workers may answer for a moment before they notice)."""
+    master = api_master(profile)
+    fresh = master is not None and master.pid not in KILLED_API
+    return fresh and answers_2xx(f"http://127.0.0.1:{profile.api_port}/healthz")
 
 
 def kill_redis(profile: Profile) -> float:
@@ -125,7 +137,7 @@ FAULTS = [
     Fault("RabbitMQ", kill_rabbitmq, lambda profile: profile.rabbitmq.ready()),
 ]
 # A replica loads its model in ~30-90 s on a quiet machine; several minutes on a crowded one.
-REPLICA_BACK_TIMEOUT = 360.0
+REPLICA_BACK_TIMEOUT = 600.0
 
 
 def good_answers_since(load: Load, moment: float) -> int:
