@@ -11,7 +11,7 @@ import time
 from envsettings import environment, explicitly_set, name_of, names
 from hop_auth.shared_secrets import RASA_CHANNEL_SECRET
 from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT, VAR
-from launcher.profiles import UnknownProfile, prepare_tracker_store, profile_for
+from launcher.profiles import UnknownProfile, prepare_tracker_store, profile_for, rasa_urls
 from launcher.secrets import HopSecrets, local_secrets
 from launcher.services import (
     ServiceFailed,
@@ -94,7 +94,7 @@ def run() -> int:
         print(f"Starting {servers} (loading the model takes a while) ...", flush=True)
         replicas = start_rasa_replicas(
             profile.rasa_replicas, settings.rasa_port, actions.url, VAR / "rasa" / "tracker.db", hops,
-            extra_env=rasa_env,
+            extra_env=rasa_env, start_timeout=settings.rasa_start_timeout,
         )  # fmt: skip
         services.extend(replicas)
         rasa = replicas[0]
@@ -140,6 +140,9 @@ def run() -> int:
         print(failure, file=sys.stderr)
         return 1
     finally:
+        # A second SIGTERM or Ctrl-C while stopping must not cut the stopping short: children would be left behind.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         if polling and polling.poll() is None:
             polling.terminate()
         for service in reversed(services):
@@ -183,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env()
         # The environment wins over var/secrets.env, as for `make run`.
         secret = base_env().get(RASA_CHANNEL_SECRET) or local_secrets()[RASA_CHANNEL_SECRET]
-        return chat(settings.rasa_url or f"http://127.0.0.1:{settings.rasa_port}", secret)
+        # Every replica, routed as the gateway routes (channels/routing.py).
+        return chat(rasa_urls(settings), secret)
     if args.command == "test-stories":
         return test_stories()
     return nlu_report()

@@ -5,7 +5,8 @@ rasa-sdk has no authentication of its own. Its plugin hook
 adds one request middleware here: every request but ``GET /health`` must carry
 ``Authorization: Bearer $ACTION_SERVER_TOKEN`` (Rasa sends it, see
 endpoints.yml), or gets 401. Without the token the server refuses to start.
-It listens on 127.0.0.1 unless ``SANIC_HOST`` says otherwise.
+It listens on 127.0.0.1 unless ``SANIC_HOST`` says otherwise. With several workers
+(``ACTION_SERVER_WORKERS``), a worker that dies is forked again (launcher/sanic_workers.py).
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ def main() -> None:
     from rasa_sdk.__main__ import main as rasa_sdk_main
     from rasa_sdk.plugin import plugin_manager
 
+    from launcher import sanic_workers
+
+    sanic_workers.install()  # a worker that dies is forked again
     plugin_manager().register(BearerTokenPlugin(token))
     sys.argv[0] = "rasa_sdk"
     rasa_sdk_main()

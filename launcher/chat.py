@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from typing import Sequence
 
 from channels.rasa import RasaClient, RasaUnavailable
 
 
-def chat(rasa_url: str, channel_secret: str) -> int:
-    """A read-eval-print loop: numbered buttons, `salir` to leave."""
-    client = RasaClient(rasa_url, channel_secret, timeout=30)
+def chat(rasa_urls: str | Sequence[str], channel_secret: str) -> int:
+    """A read-eval-print loop: numbered buttons, `salir` to leave; several replicas are routed as by the gateway."""
+    client = RasaClient(rasa_urls, channel_secret, timeout=30)
     sender = f"web:terminal-{secrets.token_hex(6)}"
     print(f"Conversación {sender}. Escribí tu mensaje (o 'salir').")
     buttons: list[dict] = []
@@ -26,7 +27,8 @@ def chat(rasa_url: str, channel_secret: str) -> int:
         try:
             answers = client.send(sender, text)
         except RasaUnavailable as error:
-            print(f"(no pude hablar con el asistente en {rasa_url}: {error}; ¿está corriendo `make run`?)")
+            where = ", ".join(client.replicas)
+            print(f"(no pude hablar con el asistente en {where}: {error}; ¿está corriendo `make run`?)")
             continue
         buttons = []
         for answer in answers:

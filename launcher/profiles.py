@@ -110,6 +110,14 @@ def profile_for(settings: Settings) -> Profile:
     raise UnknownProfile(f"MIAVAL_PROFILE must be one of {', '.join(PROFILES)}, not {settings.profile!r}")
 
 
+def rasa_urls(settings: Settings) -> list[str]:
+    """The Rasa servers `make run` starts with these settings (RASA_URL, if set, names the one to use)."""
+    if settings.rasa_url:
+        return [settings.rasa_url]
+    count = settings.rasa_replicas if settings.profile == "production" else 1
+    return [f"http://127.0.0.1:{settings.rasa_port + index}" for index in range(count)]
+
+
 def prepare_tracker_store(rasa_env: dict[str, str]) -> None:
     """Create the conversation store's tables once, before the replicas start together.
 
@@ -119,4 +127,4 @@ def prepare_tracker_store(rasa_env: dict[str, str]) -> None:
                    check=True)  # fmt: skip
 
 
-__all__ = ["Profile", "profile_for", "prepare_tracker_store"]
+__all__ = ["Profile", "profile_for", "prepare_tracker_store", "rasa_urls"]

@@ -201,8 +201,12 @@ def start_api(
     port = port or free_port()
     own = environment(SERVICE_SETTINGS["api"], database_url=database_url, api_token=token, outbox_dir=outbox_dir)
     env = service_env("api", {**own, **(extra_env or {})})
-    command = _gunicorn("miaval_api.wsgi:app", port, workers, threads)
-    return _start("api", command, port, env, log_dir, "/healthz", 60)
+    return _start("api", api_command(port, workers, threads), port, env, log_dir, "/healthz", 60)
+
+
+def api_command(port: int, workers: int = 1, threads: int = 8) -> list[str]:
+    """The API's command line (also in deploy/systemd/miaval-api.service)."""
+    return _gunicorn("miaval_api.wsgi:app", port, workers, threads)
 
 
 def prepare_database(database_url: str, load_demo: bool = True) -> None:
@@ -235,9 +239,12 @@ def start_actions(
         action_server_token=hops.action_server_token,
     )  # fmt: skip
     env = service_env("actions", {**own, **(extra_env or {})})
-    # rasa-sdk's server with the bearer token check (launcher/actions_main.py).
-    command = [str(RASA_BIN / "python"), "-m", "launcher.actions_main", "--actions", "bot.actions", "--port", str(port)]
-    return _start("actions", command, port, env, log_dir, "/health", 120)
+    return _start("actions", actions_command(port), port, env, log_dir, "/health", 120)
+
+
+def actions_command(port: int) -> list[str]:
+    """rasa-sdk's server with the bearer token check (launcher/actions_main.py); its workers are a variable."""
+    return [str(RASA_BIN / "python"), "-m", "launcher.actions_main", "--actions", "bot.actions", "--port", str(port)]
 
 
 def start_rasa(
@@ -249,6 +256,7 @@ def start_rasa(
     log_dir: Path = LOG_DIR,
     extra_env: Optional[dict] = None,
     name: str = "rasa",
+    start_timeout: float = 240,
 ) -> ServiceProcess:
     """The Rasa server: the gateway's signed channel only, no HTTP API, the sealed tracker store, the trained model.
 
@@ -271,8 +279,12 @@ def start_rasa(
         rasa_channel_secret=hops.rasa_channel_secret, action_server_token=hops.action_server_token,
     )  # fmt: skip
     env = service_env("rasa", {**own, **(extra_env or {})})
-    command = [
-        # Rasa's CLI through launcher.rasa_main, which removes needless work from its hot path.
+    return _start(name, rasa_command(port, model_path), port, env, log_dir, "/", start_timeout)
+
+
+def rasa_command(port: int, model_path: Path = MODEL_PATH) -> list[str]:
+    """Rasa's CLI through launcher.rasa_main, which removes needless work from its hot path."""
+    return [
         str(RASA_BIN / "python"), "-m", "launcher.rasa_main", "run",
         "--model", str(model_path),
         "--endpoints", "endpoints.yml",
@@ -280,7 +292,6 @@ def start_rasa(
         "--interface", HOST,
         "--port", str(port),
     ]  # fmt: skip
-    return _start(name, command, port, env, log_dir, "/", 240)
 
 
 def endpoints_variables() -> list[Variable]:
@@ -289,7 +300,8 @@ def endpoints_variables() -> list[Variable]:
 
 
 def start_rasa_replicas(count: int, first_port: int, actions_url: str, tracker_db: Path, hops: HopSecrets,
-                        log_dir: Path = LOG_DIR, extra_env: Optional[dict] = None) -> list[ServiceProcess]:  # fmt: skip
+                        log_dir: Path = LOG_DIR, extra_env: Optional[dict] = None,
+                        start_timeout: float = 240) -> list[ServiceProcess]:  # fmt: skip
     """``count`` Rasa servers on ``first_port``, ``first_port + 1``... loading the model at the same time.
 
     One replica is named ``rasa`` (its log ``rasa.log``), several ``rasa-1``, ``rasa-2``...
@@ -299,7 +311,7 @@ def start_rasa_replicas(count: int, first_port: int, actions_url: str, tracker_d
     with ThreadPoolExecutor(max_workers=count) as pool:
         futures = [
             pool.submit(start_rasa, actions_url, tracker_db, hops, port=first_port + index, log_dir=log_dir,
-                        extra_env=extra_env, name=name)  # fmt: skip
+                        extra_env=extra_env, name=name, start_timeout=start_timeout)  # fmt: skip
             for index, name in enumerate(names_)
         ]
         started, failures = [], []
@@ -339,8 +351,12 @@ def start_gateway(
         rasa_channel_secret=hops.rasa_channel_secret,
     )
     env = service_env("gateway", {**own, **(extra_env or {})})
-    command = _gunicorn("channels.wsgi:app", port, workers, threads, "--timeout", "60")
-    return _start("gateway", command, port, env, log_dir, "/healthz", 60)
+    return _start("gateway", gateway_command(port, workers, threads), port, env, log_dir, "/healthz", 60)
+
+
+def gateway_command(port: int, workers: int = 1, threads: int = 16) -> list[str]:
+    """The gateway's command line (also in deploy/systemd/miaval-gateway.service)."""
+    return _gunicorn("channels.wsgi:app", port, workers, threads, "--timeout", "60")
 
 
 def start_telegram_polling(
@@ -358,5 +374,10 @@ def start_telegram_polling(
         database_url=database_url, rasa_channel_secret=hops.rasa_channel_secret,
     )  # fmt: skip
     env = service_env("telegram-polling", {**own, **(extra_env or {})})
-    process, _ = _spawn("telegram-polling", [str(APP_BIN / "python"), "-m", "channels.telegram_polling"], env, log_dir)
+    process, _ = _spawn("telegram-polling", telegram_polling_command(), env, log_dir)
     return process
+
+
+def telegram_polling_command() -> list[str]:
+    """Telegram without a public URL: ``python -m channels.telegram_polling``."""
+    return [str(APP_BIN / "python"), "-m", "channels.telegram_polling"]

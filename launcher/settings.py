@@ -27,6 +27,8 @@ class Settings:
     rasa_replicas: int = env("RASA_REPLICAS", 2)
     action_workers: int = env("ACTION_SERVER_WORKERS", 3)
     gateway_workers: int = env("GATEWAY_WORKERS", 3)
+    # Seconds a Rasa server may take to load its model before `make run` gives up (more on a crowded machine).
+    rasa_start_timeout: int = env("RASA_START_TIMEOUT", 240)
     # The production profile's PostgreSQL server; it creates the databases miaval and miaval_tracker there.
     postgres_url: str = env("MIAVAL_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432", secret=True)
     var_dir: str = env("MIAVAL_VAR_DIR", doc="run-time files; var/ in the repository by default")
@@ -37,7 +39,7 @@ class Settings:
     actions_port: int = env("ACTIONS_PORT", 5055)
     rasa_port: int = env("RASA_PORT", 5005)
     gateway_port: int = env("GATEWAY_PORT", 8080)
-    # `make chat`: the Rasa server to talk to (http://127.0.0.1:$RASA_PORT by default).
+    # `make chat`: the one Rasa server to talk to (default: every replica `make run` starts, routed as the gateway).
     rasa_url: str = env("RASA_URL")
 
     @classmethod

@@ -1,138 +1,25 @@
-"""The production profile as `MIAVAL_PROFILE=production make run` starts it, on the real PostgreSQL, Redis and
-RabbitMQ of this machine (fresh databases and a queue of its own): two Rasa replicas behind the gateway.
-
-One launcher for the module (two replicas load the model in ~1-3 minutes); the tests that kill a
-service come last.
+"""The production profile as `MIAVAL_PROFILE=production make run` starts it (tests/production/conftest.py):
+PostgreSQL, Redis, RabbitMQ, two Rasa replicas behind the gateway. The tests that kill a service come last.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
 import threading
 import time
-import uuid
-from dataclasses import dataclass
 
 import pika
 import psutil
-import pytest
 import redis
 import requests
 
 from channels import copy
 from channels.routing import replica_order
-from launcher.paths import APP_BIN, ROOT
-from launcher.services import base_env, free_port
-from tests.postgres import create_database, drop_database
+from tests.production.conftest import RATE_LIMIT, Profile
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
-RATE_LIMIT = 6
 ASK_EMAIL = "¿Cuál es tu e-mail?"
 CODE_SENT = "Te mandé un código de 6 dígitos"
-
-
-def two_free_ports() -> int:
-    """A port P such that P and P + 1 are both free (the replicas' ports)."""
-    for _ in range(50):
-        port = free_port()
-        if port < 65000 and free_port_is(port + 1):
-            return port
-    raise RuntimeError("no two consecutive free ports")
-
-
-def free_port_is(port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-@dataclass
-class Profile:
-    process: subprocess.Popen
-    output: list[str]
-    gateway_url: str
-    rasa_urls: list[str]
-    actions_port: int
-    queue: str
-
-    def services(self, module: str, port: int) -> list[psutil.Process]:
-        """The launcher's descendants running ``module`` with ``--port port`` (a Rasa replica, the action server)."""
-        found = []
-        for child in psutil.Process(self.process.pid).children(recursive=True):
-            try:
-                command = child.cmdline()
-            except psutil.NoSuchProcess:
-                continue
-            if module in command and "--port" in command and command[command.index("--port") + 1] == str(port):
-                found.append(child)
-        return found
-
-    def replica(self, url: str) -> psutil.Process:
-        (process,) = self.services("launcher.rasa_main", int(url.rsplit(":", 1)[1]))
-        return process
-
-
-def start_profile() -> tuple[Profile, list[str]]:
-    databases = [create_database("miaval_prod"), create_database("miaval_prod_tracker")]
-    (_, database_url), (_, tracker_url) = databases
-    rasa_port, gateway_port, actions_port = two_free_ports(), free_port(), free_port()
-    queue = f"miaval_test_events_{uuid.uuid4().hex[:8]}"
-    env = base_env({
-        "MIAVAL_PROFILE": "production",
-        "DATABASE_URL": database_url.replace("postgresql://", "postgresql+psycopg://"),
-        "TRACKER_STORE_URL": tracker_url,
-        "MIAVAL_API_PORT": str(free_port()),
-        "ACTIONS_PORT": str(actions_port),
-        "RASA_PORT": str(rasa_port),
-        "GATEWAY_PORT": str(gateway_port),
-        "RASA_REPLICAS": "2",
-        "ACTION_SERVER_WORKERS": "2",
-        "GATEWAY_WORKERS": "3",
-        "GATEWAY_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
-        "EVENT_BROKER_QUEUE": queue,
-    })  # fmt: skip
-    process = subprocess.Popen(
-        [str(APP_BIN / "python"), "-m", "launcher", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )  # fmt: skip
-    output: list[str] = []
-    threading.Thread(target=lambda: output.extend(process.stdout), daemon=True).start()
-    profile = Profile(
-        process, output, f"http://127.0.0.1:{gateway_port}",
-        [f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{rasa_port + 1}"], actions_port, queue,
-    )  # fmt: skip
-    return profile, [name for name, _ in databases]
-
-
-@pytest.fixture(scope="module")
-def profile():
-    started, databases = start_profile()
-    try:
-        deadline = time.monotonic() + 480
-        while not any("Mi Aval is running" in line for line in started.output):
-            assert started.process.poll() is None, "".join(started.output)
-            assert time.monotonic() < deadline, "".join(started.output)
-            time.sleep(0.5)
-        yield started
-    finally:
-        if started.process.poll() is None:
-            os.kill(started.process.pid, signal.SIGTERM)  # the launcher stops its services
-            try:
-                started.process.wait(timeout=90)
-            except subprocess.TimeoutExpired:
-                os.killpg(started.process.pid, signal.SIGKILL)
-        for name in databases:
-            drop_database(name, wait_seconds=10)
-        with pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1")) as connection:
-            connection.channel().queue_delete(started.queue)
 
 
 def new_sender(profile: Profile) -> str:
@@ -170,7 +57,7 @@ def test_a_conversation_through_the_gateway_works(profile):
 
 
 def test_every_event_is_published_to_rabbitmq(profile):
-    with pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1")) as connection:
+    with pika.BlockingConnection(profile.rabbitmq.parameters()) as connection:
         channel = connection.channel()
         ours = channel.queue_declare("", exclusive=True).method.queue
         channel.queue_bind(ours, "rasa-exchange")  # Rasa's fanout exchange
@@ -192,7 +79,7 @@ def test_every_event_is_published_to_rabbitmq(profile):
 
 
 def test_the_lock_store_is_redis(profile):
-    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    client = redis.Redis.from_url(profile.redis_url, decode_responses=True)
     sender = new_sender(profile)
     seen: list[str] = []
 
@@ -217,7 +104,7 @@ def test_the_gateway_rate_limit_lives_in_redis(profile):
     assert all(copy.RATE_LIMITED not in reply for reply in replies[:RATE_LIMIT])
     assert replies[RATE_LIMIT] == [copy.RATE_LIMITED]
     # Counted where every gateway worker sees it (tests/shared_state: two clients share one window).
-    assert redis.Redis.from_url(REDIS_URL).zcard(f"miaval:rate:{sender}") == RATE_LIMIT
+    assert redis.Redis.from_url(profile.redis_url).zcard(f"miaval:rate:{sender}") == RATE_LIMIT
 
 
 def test_a_sender_always_lands_on_its_own_replica(profile):

@@ -1,0 +1,157 @@
+"""deploy/systemd says what the launcher says: the same command lines and ports, and only variables each
+service declares in its settings.py (so the units cannot silently rot when a service changes)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from envsettings import names, variables
+from launcher.paths import MODEL_PATH, ROOT
+from launcher.services import (
+    actions_command,
+    api_command,
+    base_env,
+    gateway_command,
+    rasa_command,
+)
+from launcher.settings import SERVICE_SETTINGS, Settings
+from miaval_api.settings import Settings as ApiSettings
+
+DEPLOY = ROOT / "deploy" / "systemd"
+INSTALL_DIR = "/srv/miaval"
+# Set by the launcher for every process (launcher.services.base_env), not read by our settings.
+PROCESS_VARIABLES = {"PYTHONPATH", "SQLALCHEMY_SILENCE_UBER_WARNING", "RASA_TELEMETRY_ENABLED", "PYTHONUNBUFFERED"}
+# Each unit, the service (launcher.settings.SERVICE_SETTINGS) whose variables its environment file sets.
+UNITS = {
+    "miaval-api.service": "api",
+    "miaval-purge.service": "api",
+    "miaval-actions.service": "actions",
+    "miaval-tracker-store.service": "rasa",
+    "miaval-rasa@.service": "rasa",
+    "miaval-gateway.service": "gateway",
+}
+LAUNCHER = Settings()
+
+
+def unit(name: str) -> dict[str, list[str]]:
+    """A unit file's keys (every section together), each with all its values in order."""
+    found: dict[str, list[str]] = {}
+    for line in (DEPLOY / name).read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";", "[")):
+            continue
+        key, _, value = line.partition("=")
+        found.setdefault(key.strip(), []).append(value.strip())
+    return found
+
+
+def env_file(path: str) -> dict[str, str]:
+    """``/etc/miaval/x.env`` as shipped in deploy/systemd/env/x.env."""
+    assert path.startswith("/etc/miaval/"), path
+    values = {}
+    for line in (DEPLOY / "env" / Path(path).name).read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def environment_of(name: str) -> dict[str, str]:
+    """The unit's Environment= and EnvironmentFile= variables."""
+    keys = unit(name)
+    values: dict[str, str] = {}
+    for line in keys.get("Environment", []):
+        values.update(item.split("=", 1) for item in shlex.split(line))
+    for path in keys.get("EnvironmentFile", []):
+        values.update(env_file(path))
+    return values
+
+
+def command(line: str, port: str = "") -> list[str]:
+    """An ExecStart= line as argv, with the install directory as this checkout and %i as ``port``."""
+    return [part.replace(INSTALL_DIR, str(ROOT)).replace("%i", port) for part in shlex.split(line)]
+
+
+def replica_ports() -> list[int]:
+    wants = " ".join(unit("miaval.target")["Wants"])
+    return [int(port) for port in re.findall(r"miaval-rasa@(\d+)\.service", wants)]
+
+
+def port_of(url: str) -> int:
+    return urlsplit(url).port
+
+
+@pytest.mark.parametrize("name", sorted(UNITS))
+def test_each_unit_sets_only_variables_its_service_declares(name):
+    declared = names(SERVICE_SETTINGS[UNITS[name]])
+    undeclared = set(environment_of(name)) - declared - PROCESS_VARIABLES
+    assert not undeclared, f"{name} sets variables its service never reads: {sorted(undeclared)}"
+
+
+@pytest.mark.parametrize("name", sorted(UNITS))
+def test_no_secret_is_shipped_in_an_environment_file(name):
+    secret = {variable.name for variable in variables(SERVICE_SETTINGS[UNITS[name]]) if variable.secret}
+    generated = {variable.name for variable in variables(SERVICE_SETTINGS[UNITS[name]]) if variable.generated}
+    for key, value in environment_of(name).items():
+        if key in generated or (key in secret and "://" not in value and value != "guest"):
+            assert value == "", f"{name}: {key} must be left for the operator to fill"
+
+
+def test_every_generated_secret_of_each_service_is_in_its_file():
+    for name, service in UNITS.items():
+        if name in ("miaval-purge.service", "miaval-tracker-store.service"):
+            continue
+        generated = {variable.name for variable in variables(SERVICE_SETTINGS[service]) if variable.generated}
+        # The Telegram secret matters only with Telegram on; the others make the service refuse to start.
+        missing = generated - set(environment_of(name)) - {"TELEGRAM_WEBHOOK_SECRET"}
+        assert not missing, f"{name} lacks {sorted(missing)}"
+
+
+def test_the_commands_are_the_launchers():
+    api = ApiSettings()
+    assert command(unit("miaval-api.service")["ExecStart"][0]) == api_command(
+        LAUNCHER.api_port, api.serve_workers, api.serve_threads
+    )
+    assert command(unit("miaval-actions.service")["ExecStart"][0]) == actions_command(LAUNCHER.actions_port)
+    assert command(unit("miaval-gateway.service")["ExecStart"][0]) == gateway_command(
+        LAUNCHER.gateway_port, LAUNCHER.gateway_workers
+    )
+    for port in replica_ports():
+        assert command(unit("miaval-rasa@.service")["ExecStart"][0], str(port)) == rasa_command(port, MODEL_PATH)
+    assert command(unit("miaval-api.service")["ExecStartPre"][0])[1:] == ["-m", "miaval_api", "migrate"]
+    assert command(unit("miaval-purge.service")["ExecStart"][0])[1:] == ["-m", "miaval_api", "purge"]
+    assert command(unit("miaval-tracker-store.service")["ExecStart"][0])[1:] == ["-m", "conversation_store"]
+
+
+def test_the_production_profile_sizes_and_ports():
+    """Replicas and workers as the profile's defaults; each service's address where the others look for it."""
+    assert replica_ports() == [LAUNCHER.rasa_port + index for index in range(LAUNCHER.rasa_replicas)]
+    actions = environment_of("miaval-actions.service")
+    assert int(actions["ACTION_SERVER_SANIC_WORKERS"]) == LAUNCHER.action_workers
+    gateway = environment_of("miaval-gateway.service")
+    assert [port_of(url) for url in gateway["RASA_URLS"].split(",")] == replica_ports()
+    for env in (gateway, actions):
+        assert port_of(env["MIAVAL_API_URL"]) == LAUNCHER.api_port
+    rasa = environment_of("miaval-rasa@.service")
+    assert port_of(rasa["ACTION_ENDPOINT_URL"]) == LAUNCHER.actions_port
+    assert rasa["ACTION_ENDPOINT_URL"].endswith("/webhook")
+    # Several replicas: the lock store and the replay nonces are shared (README, "Production profile").
+    assert rasa["LOCK_STORE_TYPE"] == "redis" and rasa["SHARED_STATE_URL"] == gateway["SHARED_STATE_URL"] != ""
+    assert environment_of("miaval-api.service")["TRACKER_STORE_URL"] == rasa["TRACKER_STORE_URL"]
+    assert environment_of("miaval-api.service")["DATABASE_URL"] == gateway["DATABASE_URL"]
+
+
+def test_the_process_variables_are_the_launchers():
+    given = base_env()
+    for name in UNITS:
+        keys = unit(name)
+        for key, value in environment_of(name).items():
+            if key in PROCESS_VARIABLES and key != "PYTHONPATH":
+                assert value == given[key], (name, key)
+        assert keys["WorkingDirectory"] == [INSTALL_DIR]
+        assert environment_of(name)["PYTHONPATH"] == INSTALL_DIR
