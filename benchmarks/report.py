@@ -20,6 +20,12 @@ class LoadResult:
     summary: Summary
     memory: Window
     steps: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    windows: dict[str, float] = field(default_factory=dict)  # p50 ms by message-number window (long load)
+
+    @property
+    def per_core(self) -> float:
+        """Messages per CPU-second of all the services together (messages/s per busy core)."""
+        return self.summary.messages / max(sum(self.memory.cpu.values()), 1e-9)
 
 
 @dataclass

@@ -2,9 +2,12 @@
 
 Loads (each on the full stack through the gateway's web chat API, then the same
 script straight into Rasa's gateway channel, signed):
-  sequential  one conversation at a time
-  open loop   `--rate` messages/s offered (rate x interval conversations, each writing every `--interval` s)
-  closed loop `--concurrency` conversations with no pause between messages
+  sequential       one conversation at a time
+  open loop        `--rate` messages/s offered (rate x interval conversations, each writing every `--interval` s)
+  closed loop      `--concurrency` conversations with no pause between messages
+  free-sequential  one conversation at a time, every message typed (benchmarks/free_text.py)
+  free-closed      `--concurrency` typed conversations with no pause
+  long             `--long-conversations` chats of 150 typed messages: messages 131-150 against 1-20
 `--soak` instead sends the open loop to the full stack for `--soak-duration` s and reports RSS at start and end.
 """
 
@@ -23,10 +26,11 @@ import httpx
 
 from benchmarks import loads
 from benchmarks.conversation import Outbox
+from benchmarks.free_text import EARLY, LATE, LONG_MESSAGES, FreeTextConversation
 from benchmarks.memory import MB, MemorySampler
 from benchmarks.report import RSS_BUDGET_MB, LoadResult, RunReport, Verdict, markdown
 from benchmarks.services import API_BENCH_ENV, GATEWAY_BENCH_ENV, BenchStack, start_stack
-from benchmarks.stats import Recorder
+from benchmarks.stats import Recorder, percentile
 from benchmarks.transports import GatewayWebChat, RasaAlone, Transport
 from launcher.paths import ROOT
 
@@ -48,7 +52,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--closed-duration", type=float, default=60.0)
     parser.add_argument("--soak-duration", type=float, default=600.0)
     parser.add_argument("--paths", default="full-stack,rasa-alone", help="which paths to drive")
-    parser.add_argument("--loads", default="sequential,open,closed", help="which loads to run")
+    parser.add_argument(
+        "--loads", default="sequential,open,closed,free-sequential,free-closed,long", help="which loads to run"
+    )
+    parser.add_argument("--long-conversations", type=int, default=2, help="150-message chats in the long load")
     parser.add_argument("--gateway-workers", type=int, default=1)
     parser.add_argument("--gateway-threads", type=int, default=16)
     parser.add_argument("--api-workers", type=int, default=1)
@@ -94,7 +101,7 @@ async def _measure(
     per_message = ", ".join(
         f"{name} {used * 1000 / max(result.summary.messages, 1):.0f}" for name, used in result.memory.cpu.items()
     )
-    print(f"  CPU ms per message: {per_message}", flush=True)
+    print(f"  CPU ms per message: {per_message}; {result.per_core:.1f} messages per CPU-second", flush=True)
     steps = sorted(result.steps.items(), key=lambda item: -item[1][1])
     print("  slowest steps (p50/p95 ms): " + ", ".join(f"{k} {v[1]:.0f}/{v[2]:.0f}" for k, v in steps[:6]), flush=True)
     for transcript in recorder.failed_transcripts[:2]:
@@ -180,6 +187,25 @@ async def drive(args: argparse.Namespace, stack: BenchStack, sampler: MemorySamp
                     transport,
                     loads.closed_loop(transport, outbox, run_id, args.concurrency, args.closed_duration),
                 )
+        await _free_text(args, report, sampler, transports, outbox, run_id)
+
+
+async def _long(
+    report: RunReport, sampler: MemorySampler, transport: Transport, outbox: Outbox, run_id: str, conversations: int
+) -> None:
+    by_number: dict[int, list[float]] = {}
+
+    async def play() -> Recorder:
+        recorder, numbers = await loads.long_conversations(transport, outbox, run_id, conversations)
+        by_number.update(numbers)
+        return recorder
+
+    description = f"{conversations} chats of {LONG_MESSAGES} typed messages, one at a time"
+    result = await _measure(report, sampler, "long", description, transport, play())
+    early = sorted(v for n in EARLY for v in by_number.get(n, []))
+    late = sorted(v for n in LATE for v in by_number.get(n, []))
+    result.windows = {"1-20": percentile(early, 0.5), "131-150": percentile(late, 0.5)}
+    print(f"  p50 of messages 1-20: {result.windows['1-20']:.0f} ms, 131-150: {result.windows['131-150']:.0f} ms")
 
 
 def _soak_memory(report: RunReport, sampler: MemorySampler, soak_start: float, result: LoadResult) -> None:
@@ -206,6 +232,35 @@ def _soak_memory(report: RunReport, sampler: MemorySampler, soak_start: float, r
     report.verdicts.append(
         Verdict("soak: memory flat (each service grows <= 10% after the first minute)", "see notes", flat)
     )
+
+
+async def _free_text(
+    args: argparse.Namespace,
+    report: RunReport,
+    sampler: MemorySampler,
+    transports: list[Transport],
+    outbox: Outbox,
+    run_id: str,
+) -> None:
+    wanted = args.loads.split(",")
+    if "free-sequential" in wanted:
+        description = f"typed, one conversation at a time ({args.sequential} conversations)"
+        print(f"\nLoad 4: {description}", flush=True)
+        for transport in transports:
+            load = loads.sequential(transport, outbox, run_id, args.sequential, FreeTextConversation)
+            await _measure(report, sampler, "free-sequential", description, transport, load)
+    if "free-closed" in wanted:
+        description = f"typed, closed loop: {args.concurrency} conversations, no pause, {args.closed_duration:.0f} s"
+        print(f"\nLoad 5: {description}", flush=True)
+        for transport in transports:
+            load = loads.closed_loop(
+                transport, outbox, run_id, args.concurrency, args.closed_duration, FreeTextConversation
+            )
+            await _measure(report, sampler, "free-closed", description, transport, load)
+    if "long" in wanted:
+        print(f"\nLoad 6: long conversations ({LONG_MESSAGES} typed messages each)", flush=True)
+        for transport in transports:
+            await _long(report, sampler, transport, outbox, run_id, args.long_conversations)
 
 
 def judge(report: RunReport) -> None:
@@ -244,6 +299,33 @@ def judge(report: RunReport) -> None:
                 s.throughput >= 20 and s.errors == 0,
             )
         )
+    free = report.find("free-sequential", "full-stack")
+    if free:
+        s = free.summary
+        v.append(Verdict("typed, one at a time: full-stack p50 <= 100 ms", f"{s.p50:.0f} ms", s.p50 <= 100))
+        v.append(Verdict("typed, one at a time: full-stack p95 <= 200 ms", f"{s.p95:.0f} ms", s.p95 <= 200))
+    free_closed = report.find("free-closed", "full-stack")
+    if free_closed:
+        s = free_closed.summary
+        v.append(
+            Verdict(
+                "typed, closed loop 20 conversations: >= 15 msg/s with 0 errors",
+                f"{s.throughput:.1f} msg/s ({free_closed.per_core:.1f} per CPU-second), {s.errors} errors",
+                s.throughput >= 15 and s.errors == 0,
+            )
+        )
+    for path in ("full-stack", "rasa-alone"):
+        long = report.find("long", path)
+        if long and long.windows:
+            early, late = long.windows["1-20"], long.windows["131-150"]
+            ratio = late / early if early else math.nan
+            v.append(
+                Verdict(
+                    f"long chats ({path}): p50 of messages 131-150 <= 1.25 x messages 1-20",
+                    f"{ratio:.2f} x ({late:.0f} / {early:.0f} ms), {long.summary.errors} errors",
+                    ratio <= 1.25 and long.summary.errors == 0,
+                )
+            )
     if report.memory_overall:
         total = report.memory_overall.peak_total / MB
         v.append(Verdict("all services together <= 2.5 GB RSS", f"{total:.0f} MB peak", total <= RSS_BUDGET_MB))
