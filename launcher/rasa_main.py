@@ -10,6 +10,7 @@ exactly as before (same validator class, same errors).
 
 from __future__ import annotations
 
+import cProfile
 import json
 import sys
 from typing import Any
@@ -50,7 +51,16 @@ def main() -> None:
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
-    rasa_main()
+    if not settings.profile_file:
+        rasa_main()
+        return
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        rasa_main()
+    finally:
+        profiler.disable()
+        profiler.dump_stats(settings.profile_file)
 
 
 if __name__ == "__main__":
