@@ -28,8 +28,9 @@ from benchmarks import loads
 from benchmarks.conversation import Outbox
 from benchmarks.free_text import EARLY, LATE, LONG_MESSAGES, FreeTextConversation
 from benchmarks.memory import MB, MemorySampler
+from benchmarks.ordering import out_of_order
 from benchmarks.report import RSS_BUDGET_MB, LoadResult, RunReport, Verdict, markdown
-from benchmarks.services import API_BENCH_ENV, GATEWAY_BENCH_ENV, BenchStack, start_stack
+from benchmarks.services import API_BENCH_ENV, GATEWAY_BENCH_ENV, BenchStack, start_production_stack, start_stack
 from benchmarks.stats import Recorder, percentile
 from benchmarks.transports import GatewayWebChat, RasaAlone, Transport
 from launcher.paths import ROOT
@@ -56,6 +57,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--loads", default="sequential,open,closed,free-sequential,free-closed,long", help="which loads to run"
     )
     parser.add_argument("--long-conversations", type=int, default=2, help="150-message chats in the long load")
+    parser.add_argument(
+        "--production",
+        default="1,2",
+        help="Rasa replica counts of the production profile to drive side by side (typed closed loop); empty: none",
+    )
+    parser.add_argument("--production-duration", type=float, default=45.0)
     parser.add_argument("--gateway-workers", type=int, default=1)
     parser.add_argument("--gateway-threads", type=int, default=16)
     parser.add_argument("--api-workers", type=int, default=1)
@@ -208,6 +215,49 @@ async def _long(
     print(f"  p50 of messages 1-20: {result.windows['1-20']:.0f} ms, 131-150: {result.windows['131-150']:.0f} ms")
 
 
+async def drive_production(
+    args: argparse.Namespace, stack: BenchStack, sampler: MemorySampler, report: RunReport, replicas: int
+) -> None:
+    """The typed closed loop through the gateway on the production profile; then the store's order check."""
+    limits = httpx.Limits(max_connections=500, max_keepalive_connections=500)
+    async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
+        transport = GatewayWebChat(client, stack.gateway.url)
+        outbox = Outbox(stack.outbox_dir)
+        run_id = uuid.uuid4().hex[:6]
+        await loads.sequential(transport, outbox, run_id, 1, FreeTextConversation)  # warm-up, not measured
+        description = (
+            f"production profile, {replicas} Rasa replica{'s' if replicas > 1 else ''}: typed closed loop, "
+            f"{args.concurrency} conversations, {args.production_duration:.0f} s"
+        )
+        print(f"\n{description}", flush=True)
+        said: dict[str, list[str]] = {}
+
+        async def play() -> Recorder:
+            recorder = await loads.closed_loop(
+                transport, outbox, run_id, args.concurrency, args.production_duration, FreeTextConversation
+            )
+            said.update(recorder.said)
+            return recorder
+
+        result = await _measure(report, sampler, f"production-{replicas}", description, transport, play())
+        checked, wrong = out_of_order(stack.tracker_env, said)
+        result.out_of_order = wrong
+        print(f"  conversations whose stored messages are out of order, lost or doubled: {wrong} of {checked}")
+
+
+def _production(args: argparse.Namespace, report: RunReport) -> None:
+    for replicas in [int(count) for count in args.production.split(",") if count.strip()]:
+        print(f"\nStarting the production profile with {replicas} Rasa replica(s) ...", flush=True)
+        stack = start_production_stack(replicas)
+        print(f"{replicas} Rasa replica(s) answered {stack.rasa_start_s:.0f} s after their start", flush=True)
+        sampler = MemorySampler({name: service.process.pid for name, service in stack.services().items()}).start()
+        try:
+            asyncio.run(drive_production(args, stack, sampler, report, replicas))
+        finally:
+            sampler.stop()
+            stack.stop()
+
+
 def _soak_memory(report: RunReport, sampler: MemorySampler, soak_start: float, result: LoadResult) -> None:
     """Start (after a minute of traffic, once caches are warm) and end RSS of each service; flat = grew <= 10%."""
     warm = sampler.at(soak_start + 60)
@@ -326,6 +376,25 @@ def judge(report: RunReport) -> None:
                     ratio <= 1.25 and long.summary.errors == 0,
                 )
             )
+    for result in report.results:
+        if result.load.startswith("production-"):
+            s = result.summary
+            v.append(
+                Verdict(
+                    f"{result.description}: 0 errors, 0 out of order",
+                    f"{s.throughput:.1f} msg/s ({result.per_core:.1f} per CPU-second), {s.errors} errors, "
+                    f"{result.out_of_order} out of order",
+                    s.errors == 0 and result.out_of_order == 0,
+                )
+            )
+    if report.rasa_start_s:
+        v.append(
+            Verdict(
+                "a Rasa replica answers within 30 s of its start",
+                f"{report.rasa_start_s:.0f} s",
+                report.rasa_start_s <= 30,
+            )
+        )
     if report.memory_overall:
         total = report.memory_overall.peak_total / MB
         v.append(Verdict("all services together <= 2.5 GB RSS", f"{total:.0f} MB peak", total <= RSS_BUDGET_MB))
@@ -342,8 +411,11 @@ def main(argv: list[str] | None = None) -> int:
         extra_env.setdefault(service, {})[name] = value
     stack = start_stack(args.gateway_workers, args.gateway_threads, args.api_workers, args.api_threads, extra_env)
     sampler = MemorySampler({name: service.process.pid for name, service in stack.services().items()}).start()
+    print(f"Rasa answered {stack.rasa_start_s:.0f} s after its start (model loaded)", flush=True)
     settings = [
         f"machine: {_machine()}",
+        f"Rasa answered {stack.rasa_start_s:.0f} s after its start, with the machine's load average at "
+        f"{os.getloadavg()[0]:.1f}",
         f"gateway {stack.gateway.url} (gunicorn {args.gateway_workers} worker x {args.gateway_threads} threads), "
         f"Rasa {stack.rasa.url}, actions {stack.actions.url}, API {stack.api.url} "
         f"(gunicorn {args.api_workers} worker x {args.api_threads} threads), SQLite",
@@ -360,6 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     report = RunReport(
         title="Mi Aval: soak" if args.soak else "Mi Aval: latency, throughput and memory", settings=settings
     )
+    report.rasa_start_s = stack.rasa_start_s
     try:
         asyncio.run(drive(args, stack, sampler, report))
     finally:
@@ -368,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep:
             print(f"logs and databases kept in {stack.base}")
         stack.stop(keep_files=args.keep)
+    if not args.soak and args.production.strip():
+        _production(args, report)
     if not args.soak:
         judge(report)
     else:
