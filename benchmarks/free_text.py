@@ -11,7 +11,7 @@ same messages of the cycle).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from benchmarks.conversation import CLAIM_NUMBER, EMAIL, FORM_ANSWERS, MAX_CLAIM_TURNS, Conversation, normalized
 from benchmarks.transports import Answer
@@ -91,12 +91,19 @@ class LongConversation(Conversation):
 
     messages: int = LONG_MESSAGES
     by_number: dict[int, float] = field(default_factory=dict)
+    # CPU seconds used so far by the Rasa server (psutil), to charge each message its own CPU: on a shared
+    # machine latency also measures the neighbours, the Rasa process's CPU time does not.
+    rasa_cpu: Optional[Callable[[], float]] = None
+    cpu_by_number: dict[int, float] = field(default_factory=dict)
 
     async def _play(self) -> bool:
         for number in range(1, self.messages + 1):
             text = LONG_CYCLE[(number - 1) % len(LONG_CYCLE)]
+            before = self.rasa_cpu() if self.rasa_cpu else 0.0
             answer: Optional[Answer] = await self.say(text, step=f"long:{(number - 1) // 10 * 10 + 1:03d}")
             if answer is None or answer.error:
                 return False
             self.by_number[number] = answer.latency_ms
+            if self.rasa_cpu:
+                self.cpu_by_number[number] = (self.rasa_cpu() - before) * 1000
         return True

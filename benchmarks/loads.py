@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from benchmarks.conversation import Conversation, Outbox
@@ -97,15 +98,18 @@ async def closed_loop(
 
 
 async def long_conversations(
-    transport: Transport, outbox: Outbox, run_id: str, conversations: int
-) -> tuple[Recorder, dict[int, list[float]]]:
-    """``conversations`` long chats one after the other; also each message number's latencies."""
+    transport: Transport, outbox: Outbox, run_id: str, conversations: int, rasa_cpu: Callable[[], float] | None = None
+) -> tuple[Recorder, dict[int, list[float]], dict[int, list[float]]]:
+    """``conversations`` long chats one after the other; also each message number's latencies and Rasa CPU ms."""
     recorder = Recorder(started=time.monotonic())
     by_number: dict[int, list[float]] = {}
+    cpu_by_number: dict[int, list[float]] = {}
     for _ in range(conversations):
-        chat = LongConversation(transport, new_sender(transport, run_id), recorder, outbox)
+        chat = LongConversation(transport, new_sender(transport, run_id), recorder, outbox, rasa_cpu=rasa_cpu)
         await chat.run()
         for number, latency in chat.by_number.items():
             by_number.setdefault(number, []).append(latency)
+        for number, used in chat.cpu_by_number.items():
+            cpu_by_number.setdefault(number, []).append(used)
     recorder.finished = time.monotonic()
-    return recorder, by_number
+    return recorder, by_number, cpu_by_number

@@ -23,6 +23,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import psutil
 
 from benchmarks import loads
 from benchmarks.conversation import Outbox
@@ -56,7 +57,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--loads", default="sequential,open,closed,free-sequential,free-closed,long", help="which loads to run"
     )
-    parser.add_argument("--long-conversations", type=int, default=2, help="150-message chats in the long load")
+    parser.add_argument("--long-conversations", type=int, default=1, help="150-message chats in the long load")
     parser.add_argument(
         "--production",
         default="1,2",
@@ -194,25 +195,49 @@ async def drive(args: argparse.Namespace, stack: BenchStack, sampler: MemorySamp
                     transport,
                     loads.closed_loop(transport, outbox, run_id, args.concurrency, args.closed_duration),
                 )
-        await _free_text(args, report, sampler, transports, outbox, run_id)
+        await _free_text(args, report, sampler, transports, outbox, run_id, stack.rasa.process.pid)
 
 
 async def _long(
-    report: RunReport, sampler: MemorySampler, transport: Transport, outbox: Outbox, run_id: str, conversations: int
+    report: RunReport,
+    sampler: MemorySampler,
+    transport: Transport,
+    outbox: Outbox,
+    run_id: str,
+    conversations: int,
+    rasa_pid: int,
 ) -> None:
     by_number: dict[int, list[float]] = {}
+    cpu_by_number: dict[int, list[float]] = {}
+    rasa = psutil.Process(rasa_pid)
+
+    def rasa_cpu() -> float:
+        times = rasa.cpu_times()
+        return times.user + times.system
 
     async def play() -> Recorder:
-        recorder, numbers = await loads.long_conversations(transport, outbox, run_id, conversations)
+        recorder, numbers, cpu = await loads.long_conversations(transport, outbox, run_id, conversations, rasa_cpu)
         by_number.update(numbers)
+        cpu_by_number.update(cpu)
         return recorder
 
     description = f"{conversations} chats of {LONG_MESSAGES} typed messages, one at a time"
     result = await _measure(report, sampler, "long", description, transport, play())
-    early = sorted(v for n in EARLY for v in by_number.get(n, []))
-    late = sorted(v for n in LATE for v in by_number.get(n, []))
-    result.windows = {"1-20": percentile(early, 0.5), "131-150": percentile(late, 0.5)}
-    print(f"  p50 of messages 1-20: {result.windows['1-20']:.0f} ms, 131-150: {result.windows['131-150']:.0f} ms")
+
+    def p50(table: dict[int, list[float]], numbers: range) -> float:
+        return percentile(sorted(v for n in numbers for v in table.get(n, [])), 0.5)
+
+    result.windows = {
+        "1-20": p50(by_number, EARLY),
+        "131-150": p50(by_number, LATE),
+        "cpu 1-20": p50(cpu_by_number, EARLY),
+        "cpu 131-150": p50(cpu_by_number, LATE),
+    }
+    w = result.windows
+    print(
+        f"  p50 of messages 1-20: {w['1-20']:.0f} ms, 131-150: {w['131-150']:.0f} ms; "
+        f"Rasa CPU per message p50: {w['cpu 1-20']:.0f} ms, {w['cpu 131-150']:.0f} ms"
+    )
 
 
 async def drive_production(
@@ -291,6 +316,7 @@ async def _free_text(
     transports: list[Transport],
     outbox: Outbox,
     run_id: str,
+    rasa_pid: int,
 ) -> None:
     wanted = args.loads.split(",")
     if "free-sequential" in wanted:
@@ -310,7 +336,7 @@ async def _free_text(
     if "long" in wanted:
         print(f"\nLoad 6: long conversations ({LONG_MESSAGES} typed messages each)", flush=True)
         for transport in transports:
-            await _long(report, sampler, transport, outbox, run_id, args.long_conversations)
+            await _long(report, sampler, transport, outbox, run_id, args.long_conversations, rasa_pid)
 
 
 def judge(report: RunReport) -> None:
@@ -369,10 +395,13 @@ def judge(report: RunReport) -> None:
         if long and long.windows:
             early, late = long.windows["1-20"], long.windows["131-150"]
             ratio = late / early if early else math.nan
+            cpu_early, cpu_late = long.windows["cpu 1-20"], long.windows["cpu 131-150"]
             v.append(
                 Verdict(
                     f"long chats ({path}): p50 of messages 131-150 <= 1.25 x messages 1-20",
-                    f"{ratio:.2f} x ({late:.0f} / {early:.0f} ms), {long.summary.errors} errors",
+                    f"{ratio:.2f} x ({late:.0f} / {early:.0f} ms), {long.summary.errors} errors; Rasa CPU per "
+                    f"message p50 {cpu_late / cpu_early if cpu_early else math.nan:.2f} x "
+                    f"({cpu_late:.0f} / {cpu_early:.0f} ms)",
                     ratio <= 1.25 and long.summary.errors == 0,
                 )
             )

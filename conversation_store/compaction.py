@@ -106,8 +106,13 @@ def same_state(a: DialogueStateTracker, b: DialogueStateTracker) -> bool:
     return _snapshot(a) == _snapshot(b)
 
 
-def compact(sender_id: str, events: Sequence[Event], slots: Sequence[Slot]) -> Optional[list[Event]]:
-    """The session ``events`` (one session, as the store retrieves it) compacted, or None to keep them as they are."""
+def compact(
+    sender_id: str, events: Sequence[Event], slots: Sequence[Slot], current: Optional[DialogueStateTracker] = None
+) -> Optional[list[Event]]:
+    """The session ``events`` (one session, as the store retrieves it) compacted, or None to keep them as they are.
+
+    ``current``: a tracker of exactly these events, if the caller has one (saves replaying them).
+    """
     if user_turns(events) <= COMPACT_ABOVE_TURNS:
         return None
     cut = cut_index(events)
@@ -116,7 +121,7 @@ def compact(sender_id: str, events: Sequence[Event], slots: Sequence[Slot]) -> O
     head: list[Event] = [events[0]] if isinstance(events[0], SessionStarted) else []
     folded = DialogueStateTracker.from_events(sender_id, list(events[:cut]), list(slots))
     compacted = head + state_events(folded, events[cut - 1].timestamp) + list(events[cut:])
-    original = DialogueStateTracker.from_events(sender_id, list(events), list(slots))
+    original = current or DialogueStateTracker.from_events(sender_id, list(events), list(slots))
     replayed = DialogueStateTracker.from_events(sender_id, compacted, list(slots))
     if not same_state(original, replayed):
         logger.warning("a session could not be compacted without changing its state: kept whole")

@@ -102,7 +102,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
                 session.add(self._row(key, event))
             session.flush()
             if not erased and compaction.user_turns(tracker.events) > compaction.COMPACT_ABOVE_TURNS:
-                self._compact(session, tracker.sender_id)
+                self._compact(session, tracker)
             session.commit()
         setattr(tracker, STORED_EVENTS, len(tracker.events))
 
@@ -112,13 +112,23 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         sealed = self._sealer.seal(data)
         return self.SQLEvent(sender_id=key, type_name=event.type_name, timestamp=timestamp, data=sealed)
 
-    def _compact(self, session: Session, sender_id: str) -> None:
-        """Rewrite the latest session bounded when it grew past the limit (in the caller's transaction)."""
+    def _compact(self, session: Session, tracker: DialogueStateTracker) -> None:
+        """Rewrite the latest session bounded when it grew past the limit (in the caller's transaction).
+
+        A tracker this store retrieved holds exactly the session's rows, in order: its events
+        are used as they are (nothing unsealed again) unless the rows say otherwise.
+        """
         if self.domain is None:
             return
-        stored = self._event_query(session, sender_id, False).all()
-        events = [Event.from_parameters(self._sealer.unseal(row.data)) for row in stored]
-        compacted = compaction.compact(sender_id, events, self.domain.slots)
+        rows_query = self._event_query(session, tracker.sender_id, False)
+        stored = rows_query.with_entities(self.SQLEvent.id, self.SQLEvent.timestamp).all()
+        current: Optional[DialogueStateTracker] = None
+        if getattr(tracker, STORED_EVENTS, None) is not None and len(stored) == len(tracker.events):
+            events: list[Event] = list(tracker.events)
+            current = tracker
+        else:
+            events = [Event.from_parameters(self._sealer.unseal(row.data)) for row in rows_query.all()]
+        compacted = compaction.compact(tracker.sender_id, events, self.domain.slots, current)
         if compacted is None:
             return
         # Rows keep the session's order by id; their timestamp column never goes below the
@@ -127,9 +137,10 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         session.query(self.SQLEvent).filter(self.SQLEvent.id.in_([row.id for row in stored])).delete(
             synchronize_session=False
         )
+        key = self.row_key(tracker.sender_id)
         for event in compacted:
             floor = max(floor, event.timestamp or 0.0)
-            session.add(self._row(stored[0].sender_id, event, floor))
+            session.add(self._row(key, event, floor))
         logger.debug("session compacted from %d to %d events", len(stored), len(compacted))
 
     def _events_to_store(
