@@ -50,11 +50,11 @@ services:
 
 # Tests in the app's environment (API, api_client, channels, browser, end to end).
 test-python:
-	@$(PY) -m pytest tests --ignore=tests/actions --ignore=tests/nlu
+	@$(PY) -m pytest tests --ignore=tests/actions --ignore=tests/nlu --ignore=tests/conversation_store
 
-# Tests in Rasa's environment (custom actions, NLU on held-out messages).
+# Tests in Rasa's environment (custom actions, the conversation store, NLU on held-out messages).
 test-assistant:
-	@$(RASA_PY) -m pytest tests/actions tests/nlu
+	@$(RASA_PY) -m pytest tests/actions tests/conversation_store tests/nlu
 
 nlu-report: setup
 	@$(PY) -m launcher nlu-report

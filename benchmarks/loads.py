@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from benchmarks.conversation import Conversation, Outbox
+from benchmarks.free_text import LongConversation
 from benchmarks.stats import Recorder
 from benchmarks.transports import Transport
 
@@ -28,11 +30,13 @@ def new_sender(transport: Transport, run_id: str) -> str:
     return f"web:bench-{run_id}-{prefix}-{next(_ids):08d}"
 
 
-async def sequential(transport: Transport, outbox: Outbox, run_id: str, conversations: int) -> Recorder:
+async def sequential(
+    transport: Transport, outbox: Outbox, run_id: str, conversations: int, script: type[Conversation] = Conversation
+) -> Recorder:
     """One conversation at a time, each message sent as soon as the previous answer arrives."""
     recorder = Recorder(started=time.monotonic())
     for _ in range(conversations):
-        await Conversation(transport, new_sender(transport, run_id), recorder, outbox).run()
+        await script(transport, new_sender(transport, run_id), recorder, outbox).run()
     recorder.finished = time.monotonic()
     return recorder
 
@@ -72,15 +76,40 @@ async def open_loop(
     return recorder
 
 
-async def closed_loop(transport: Transport, outbox: Outbox, run_id: str, concurrency: int, duration: float) -> Recorder:
+async def closed_loop(
+    transport: Transport,
+    outbox: Outbox,
+    run_id: str,
+    concurrency: int,
+    duration: float,
+    script: type[Conversation] = Conversation,
+) -> Recorder:
     """`concurrency` conversations with no pause: each sends its next message as soon as it has an answer."""
     recorder = Recorder(started=time.monotonic())
     end = recorder.started + duration
 
     async def worker() -> None:
         while time.monotonic() < end:
-            await Conversation(transport, new_sender(transport, run_id), recorder, outbox, stop_at=end).run()
+            await script(transport, new_sender(transport, run_id), recorder, outbox, stop_at=end).run()
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     recorder.finished = end
     return recorder
+
+
+async def long_conversations(
+    transport: Transport, outbox: Outbox, run_id: str, conversations: int, rasa_cpu: Callable[[], float] | None = None
+) -> tuple[Recorder, dict[int, list[float]], dict[int, list[float]]]:
+    """``conversations`` long chats one after the other; also each message number's latencies and Rasa CPU ms."""
+    recorder = Recorder(started=time.monotonic())
+    by_number: dict[int, list[float]] = {}
+    cpu_by_number: dict[int, list[float]] = {}
+    for _ in range(conversations):
+        chat = LongConversation(transport, new_sender(transport, run_id), recorder, outbox, rasa_cpu=rasa_cpu)
+        await chat.run()
+        for number, latency in chat.by_number.items():
+            by_number.setdefault(number, []).append(latency)
+        for number, used in chat.cpu_by_number.items():
+            cpu_by_number.setdefault(number, []).append(used)
+    recorder.finished = time.monotonic()
+    return recorder, by_number, cpu_by_number

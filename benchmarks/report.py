@@ -20,6 +20,14 @@ class LoadResult:
     summary: Summary
     memory: Window
     steps: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    windows: dict[str, float] = field(default_factory=dict)  # p50 ms by message-number window (long load)
+    out_of_order: int = 0  # conversations whose stored messages are not what they sent, in order (production)
+
+    @property
+    def per_core(self) -> float:
+        """Messages per CPU-second of all the services together (messages/s per busy core)."""
+        services = sum(used for name, used in self.memory.cpu.items() if name != "load generator")
+        return self.summary.messages / max(services, 1e-9)
 
 
 @dataclass
@@ -37,6 +45,7 @@ class RunReport:
     verdicts: list[Verdict] = field(default_factory=list)
     memory_overall: Window | None = None
     notes: list[str] = field(default_factory=list)
+    rasa_start_s: float = 0.0
 
     def find(self, load: str, path: str) -> LoadResult | None:
         return next((r for r in self.results if r.load == load and r.path == path), None)

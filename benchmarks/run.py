@@ -2,9 +2,12 @@
 
 Loads (each on the full stack through the gateway's web chat API, then the same
 script straight into Rasa's gateway channel, signed):
-  sequential  one conversation at a time
-  open loop   `--rate` messages/s offered (rate x interval conversations, each writing every `--interval` s)
-  closed loop `--concurrency` conversations with no pause between messages
+  sequential       one conversation at a time
+  open loop        `--rate` messages/s offered (rate x interval conversations, each writing every `--interval` s)
+  closed loop      `--concurrency` conversations with no pause between messages
+  free-sequential  one conversation at a time, every message typed (benchmarks/free_text.py)
+  free-closed      `--concurrency` typed conversations with no pause
+  long             `--long-conversations` chats of 150 typed messages: messages 131-150 against 1-20
 `--soak` instead sends the open loop to the full stack for `--soak-duration` s and reports RSS at start and end.
 """
 
@@ -20,13 +23,16 @@ import uuid
 from pathlib import Path
 
 import httpx
+import psutil
 
 from benchmarks import loads
 from benchmarks.conversation import Outbox
+from benchmarks.free_text import EARLY, LATE, LONG_MESSAGES, FreeTextConversation
 from benchmarks.memory import MB, MemorySampler
+from benchmarks.ordering import out_of_order
 from benchmarks.report import RSS_BUDGET_MB, LoadResult, RunReport, Verdict, markdown
-from benchmarks.services import API_BENCH_ENV, GATEWAY_BENCH_ENV, BenchStack, start_stack
-from benchmarks.stats import Recorder
+from benchmarks.services import API_BENCH_ENV, GATEWAY_BENCH_ENV, BenchStack, start_production_stack, start_stack
+from benchmarks.stats import Recorder, percentile
 from benchmarks.transports import GatewayWebChat, RasaAlone, Transport
 from launcher.paths import ROOT
 
@@ -48,7 +54,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--closed-duration", type=float, default=60.0)
     parser.add_argument("--soak-duration", type=float, default=600.0)
     parser.add_argument("--paths", default="full-stack,rasa-alone", help="which paths to drive")
-    parser.add_argument("--loads", default="sequential,open,closed", help="which loads to run")
+    parser.add_argument(
+        "--loads", default="sequential,open,closed,free-sequential,free-closed,long", help="which loads to run"
+    )
+    parser.add_argument("--long-conversations", type=int, default=1, help="150-message chats in the long load")
+    parser.add_argument(
+        "--production",
+        default="1,2",
+        help="Rasa replica counts of the production profile to drive side by side (typed closed loop); empty: none",
+    )
+    parser.add_argument("--production-duration", type=float, default=45.0)
     parser.add_argument("--gateway-workers", type=int, default=1)
     parser.add_argument("--gateway-threads", type=int, default=16)
     parser.add_argument("--api-workers", type=int, default=1)
@@ -94,7 +109,7 @@ async def _measure(
     per_message = ", ".join(
         f"{name} {used * 1000 / max(result.summary.messages, 1):.0f}" for name, used in result.memory.cpu.items()
     )
-    print(f"  CPU ms per message: {per_message}", flush=True)
+    print(f"  CPU ms per message: {per_message}; {result.per_core:.1f} messages per CPU-second", flush=True)
     steps = sorted(result.steps.items(), key=lambda item: -item[1][1])
     print("  slowest steps (p50/p95 ms): " + ", ".join(f"{k} {v[1]:.0f}/{v[2]:.0f}" for k, v in steps[:6]), flush=True)
     for transcript in recorder.failed_transcripts[:2]:
@@ -180,6 +195,92 @@ async def drive(args: argparse.Namespace, stack: BenchStack, sampler: MemorySamp
                     transport,
                     loads.closed_loop(transport, outbox, run_id, args.concurrency, args.closed_duration),
                 )
+        await _free_text(args, report, sampler, transports, outbox, run_id, stack.rasa.process.pid)
+
+
+async def _long(
+    report: RunReport,
+    sampler: MemorySampler,
+    transport: Transport,
+    outbox: Outbox,
+    run_id: str,
+    conversations: int,
+    rasa_pid: int,
+) -> None:
+    by_number: dict[int, list[float]] = {}
+    cpu_by_number: dict[int, list[float]] = {}
+    rasa = psutil.Process(rasa_pid)
+
+    def rasa_cpu() -> float:
+        times = rasa.cpu_times()
+        return times.user + times.system
+
+    async def play() -> Recorder:
+        recorder, numbers, cpu = await loads.long_conversations(transport, outbox, run_id, conversations, rasa_cpu)
+        by_number.update(numbers)
+        cpu_by_number.update(cpu)
+        return recorder
+
+    description = f"{conversations} chats of {LONG_MESSAGES} typed messages, one at a time"
+    result = await _measure(report, sampler, "long", description, transport, play())
+
+    def p50(table: dict[int, list[float]], numbers: range) -> float:
+        return percentile(sorted(v for n in numbers for v in table.get(n, [])), 0.5)
+
+    result.windows = {
+        "1-20": p50(by_number, EARLY),
+        "131-150": p50(by_number, LATE),
+        "cpu 1-20": p50(cpu_by_number, EARLY),
+        "cpu 131-150": p50(cpu_by_number, LATE),
+    }
+    w = result.windows
+    print(
+        f"  p50 of messages 1-20: {w['1-20']:.0f} ms, 131-150: {w['131-150']:.0f} ms; "
+        f"Rasa CPU per message p50: {w['cpu 1-20']:.0f} ms, {w['cpu 131-150']:.0f} ms"
+    )
+
+
+async def drive_production(
+    args: argparse.Namespace, stack: BenchStack, sampler: MemorySampler, report: RunReport, replicas: int
+) -> None:
+    """The typed closed loop through the gateway on the production profile; then the store's order check."""
+    limits = httpx.Limits(max_connections=500, max_keepalive_connections=500)
+    async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
+        transport = GatewayWebChat(client, stack.gateway.url)
+        outbox = Outbox(stack.outbox_dir)
+        run_id = uuid.uuid4().hex[:6]
+        await loads.sequential(transport, outbox, run_id, 1, FreeTextConversation)  # warm-up, not measured
+        description = (
+            f"production profile, {replicas} Rasa replica{'s' if replicas > 1 else ''}: typed closed loop, "
+            f"{args.concurrency} conversations, {args.production_duration:.0f} s"
+        )
+        print(f"\n{description}", flush=True)
+        said: dict[str, list[str]] = {}
+
+        async def play() -> Recorder:
+            recorder = await loads.closed_loop(
+                transport, outbox, run_id, args.concurrency, args.production_duration, FreeTextConversation
+            )
+            said.update(recorder.said)
+            return recorder
+
+        result = await _measure(report, sampler, f"production-{replicas}", description, transport, play())
+        checked, wrong = out_of_order(stack.tracker_env, said)
+        result.out_of_order = wrong
+        print(f"  conversations whose stored messages are out of order, lost or doubled: {wrong} of {checked}")
+
+
+def _production(args: argparse.Namespace, report: RunReport) -> None:
+    for replicas in [int(count) for count in args.production.split(",") if count.strip()]:
+        print(f"\nStarting the production profile with {replicas} Rasa replica(s) ...", flush=True)
+        stack = start_production_stack(replicas)
+        print(f"{replicas} Rasa replica(s) answered {stack.rasa_start_s:.0f} s after their start", flush=True)
+        sampler = MemorySampler({name: service.process.pid for name, service in stack.services().items()}).start()
+        try:
+            asyncio.run(drive_production(args, stack, sampler, report, replicas))
+        finally:
+            sampler.stop()
+            stack.stop()
 
 
 def _soak_memory(report: RunReport, sampler: MemorySampler, soak_start: float, result: LoadResult) -> None:
@@ -206,6 +307,36 @@ def _soak_memory(report: RunReport, sampler: MemorySampler, soak_start: float, r
     report.verdicts.append(
         Verdict("soak: memory flat (each service grows <= 10% after the first minute)", "see notes", flat)
     )
+
+
+async def _free_text(
+    args: argparse.Namespace,
+    report: RunReport,
+    sampler: MemorySampler,
+    transports: list[Transport],
+    outbox: Outbox,
+    run_id: str,
+    rasa_pid: int,
+) -> None:
+    wanted = args.loads.split(",")
+    if "free-sequential" in wanted:
+        description = f"typed, one conversation at a time ({args.sequential} conversations)"
+        print(f"\nLoad 4: {description}", flush=True)
+        for transport in transports:
+            load = loads.sequential(transport, outbox, run_id, args.sequential, FreeTextConversation)
+            await _measure(report, sampler, "free-sequential", description, transport, load)
+    if "free-closed" in wanted:
+        description = f"typed, closed loop: {args.concurrency} conversations, no pause, {args.closed_duration:.0f} s"
+        print(f"\nLoad 5: {description}", flush=True)
+        for transport in transports:
+            load = loads.closed_loop(
+                transport, outbox, run_id, args.concurrency, args.closed_duration, FreeTextConversation
+            )
+            await _measure(report, sampler, "free-closed", description, transport, load)
+    if "long" in wanted:
+        print(f"\nLoad 6: long conversations ({LONG_MESSAGES} typed messages each)", flush=True)
+        for transport in transports:
+            await _long(report, sampler, transport, outbox, run_id, args.long_conversations, rasa_pid)
 
 
 def judge(report: RunReport) -> None:
@@ -244,6 +375,55 @@ def judge(report: RunReport) -> None:
                 s.throughput >= 20 and s.errors == 0,
             )
         )
+    free = report.find("free-sequential", "full-stack")
+    if free:
+        s = free.summary
+        v.append(Verdict("typed, one at a time: full-stack p50 <= 100 ms", f"{s.p50:.0f} ms", s.p50 <= 100))
+        v.append(Verdict("typed, one at a time: full-stack p95 <= 200 ms", f"{s.p95:.0f} ms", s.p95 <= 200))
+    free_closed = report.find("free-closed", "full-stack")
+    if free_closed:
+        s = free_closed.summary
+        v.append(
+            Verdict(
+                "typed, closed loop 20 conversations: >= 15 msg/s with 0 errors",
+                f"{s.throughput:.1f} msg/s ({free_closed.per_core:.1f} per CPU-second), {s.errors} errors",
+                s.throughput >= 15 and s.errors == 0,
+            )
+        )
+    for path in ("full-stack", "rasa-alone"):
+        long = report.find("long", path)
+        if long and long.windows:
+            early, late = long.windows["1-20"], long.windows["131-150"]
+            ratio = late / early if early else math.nan
+            cpu_early, cpu_late = long.windows["cpu 1-20"], long.windows["cpu 131-150"]
+            v.append(
+                Verdict(
+                    f"long chats ({path}): p50 of messages 131-150 <= 1.25 x messages 1-20",
+                    f"{ratio:.2f} x ({late:.0f} / {early:.0f} ms), {long.summary.errors} errors; Rasa CPU per "
+                    f"message p50 {cpu_late / cpu_early if cpu_early else math.nan:.2f} x "
+                    f"({cpu_late:.0f} / {cpu_early:.0f} ms)",
+                    ratio <= 1.25 and long.summary.errors == 0,
+                )
+            )
+    for result in report.results:
+        if result.load.startswith("production-"):
+            s = result.summary
+            v.append(
+                Verdict(
+                    f"{result.description}: 0 errors, 0 out of order",
+                    f"{s.throughput:.1f} msg/s ({result.per_core:.1f} per CPU-second), {s.errors} errors, "
+                    f"{result.out_of_order} out of order",
+                    s.errors == 0 and result.out_of_order == 0,
+                )
+            )
+    if report.rasa_start_s:
+        v.append(
+            Verdict(
+                "a Rasa replica answers within 30 s of its start",
+                f"{report.rasa_start_s:.0f} s",
+                report.rasa_start_s <= 30,
+            )
+        )
     if report.memory_overall:
         total = report.memory_overall.peak_total / MB
         v.append(Verdict("all services together <= 2.5 GB RSS", f"{total:.0f} MB peak", total <= RSS_BUDGET_MB))
@@ -260,8 +440,11 @@ def main(argv: list[str] | None = None) -> int:
         extra_env.setdefault(service, {})[name] = value
     stack = start_stack(args.gateway_workers, args.gateway_threads, args.api_workers, args.api_threads, extra_env)
     sampler = MemorySampler({name: service.process.pid for name, service in stack.services().items()}).start()
+    print(f"Rasa answered {stack.rasa_start_s:.0f} s after its start (model loaded)", flush=True)
     settings = [
         f"machine: {_machine()}",
+        f"Rasa answered {stack.rasa_start_s:.0f} s after its start, with the machine's load average at "
+        f"{os.getloadavg()[0]:.1f}",
         f"gateway {stack.gateway.url} (gunicorn {args.gateway_workers} worker x {args.gateway_threads} threads), "
         f"Rasa {stack.rasa.url}, actions {stack.actions.url}, API {stack.api.url} "
         f"(gunicorn {args.api_workers} worker x {args.api_threads} threads), SQLite",
@@ -278,6 +461,7 @@ def main(argv: list[str] | None = None) -> int:
     report = RunReport(
         title="Mi Aval: soak" if args.soak else "Mi Aval: latency, throughput and memory", settings=settings
     )
+    report.rasa_start_s = stack.rasa_start_s
     try:
         asyncio.run(drive(args, stack, sampler, report))
     finally:
@@ -286,6 +470,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep:
             print(f"logs and databases kept in {stack.base}")
         stack.stop(keep_files=args.keep)
+    if not args.soak and args.production.strip():
+        _production(args, report)
     if not args.soak:
         judge(report)
     else:

@@ -5,12 +5,30 @@ from __future__ import annotations
 import secrets
 import shutil
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+import psycopg
+from cryptography.fernet import Fernet
+from psycopg import sql
+
+from launcher.profiles import RABBITMQ_HOST, REDIS_URL, ensure_database, ensure_services, prepare_tracker_store
 from launcher.secrets import HopSecrets
-from launcher.services import ServiceProcess, prepare_database, start_actions, start_api, start_gateway, start_rasa
+from launcher.services import (
+    ServiceProcess,
+    free_port,
+    prepare_database,
+    start_actions,
+    start_api,
+    start_gateway,
+    start_rasa,
+    start_rasa_replicas,
+)
+from launcher.settings import Settings
+
+POSTGRES = Settings.from_env().postgres_url.rstrip("/")
 
 # Many chat identities sign in as Laura within minutes: the API's per-address
 # resend limits (60 s apart, 5 an hour) would refuse all but the first few.
@@ -34,16 +52,83 @@ class BenchStack:
     outbox_dir: Path
     tracker_db: Path
     hops: HopSecrets
+    rasa_start_s: float = 0.0  # from starting Rasa's process until it answered (model loaded)
+    more_rasa: list[ServiceProcess] = field(default_factory=list)  # replicas after the first
+    databases: list[str] = field(default_factory=list)  # throw-away PostgreSQL databases (production profile)
+    tracker_env: dict[str, str] = field(default_factory=dict)  # the store's URL and keys (production profile)
 
     def services(self) -> dict[str, ServiceProcess]:
-        return {"gateway": self.gateway, "rasa": self.rasa, "actions": self.actions, "api": self.api}
+        rasa = {"rasa": self.rasa} | {f"rasa-{i + 2}": replica for i, replica in enumerate(self.more_rasa)}
+        return {"gateway": self.gateway, **rasa, "actions": self.actions, "api": self.api}
 
     def stop(self, keep_files: bool = False) -> None:
-        for service in (self.gateway, self.rasa, self.actions, self.api):
+        for service in (self.gateway, self.rasa, *self.more_rasa, self.actions, self.api):
             if service is not None:
                 service.stop()
+        for name in self.databases:
+            drop_database(name)
         if not keep_files:
             shutil.rmtree(self.base, ignore_errors=True)
+
+
+def drop_database(name: str) -> None:
+    """Drop a throw-away database of the production-profile benchmark."""
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def start_production_stack(replicas: int, action_workers: int = 2, gateway_workers: int = 2) -> BenchStack:
+    """The production profile on throw-away databases: PostgreSQL, Redis lock store and shared state, RabbitMQ.
+
+    ``replicas`` Rasa servers behind the gateway's consistent hashing, as `MIAVAL_PROFILE=production make run`.
+    """
+    ensure_services()
+    base = Path(tempfile.mkdtemp(prefix="miaval-bench-prod-"))
+    run = secrets.token_hex(4)
+    databases = [f"miaval_bench_{run}", f"miaval_tracker_bench_{run}"]
+    for name in databases:
+        ensure_database(POSTGRES, name)
+    database_url = f"{POSTGRES.replace('postgresql://', 'postgresql+psycopg://', 1)}/{databases[0]}"
+    outbox, log_dir, token, hops = base / "outbox", base / "log", secrets.token_urlsafe(24), HopSecrets.generate()
+    rasa_env = {
+        "TRACKER_STORE_URL": f"{POSTGRES}/{databases[1]}",
+        "LOCK_STORE_TYPE": "redis",
+        "EVENT_BROKER_HOST": RABBITMQ_HOST,
+        "EVENT_BROKER_QUEUE": f"miaval_bench_{run}",
+        "SHARED_STATE_URL": REDIS_URL,
+        "TRACKER_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "TRACKER_SENDER_KEY": secrets.token_urlsafe(32),
+    }
+    started: list[ServiceProcess] = []
+    try:
+        prepare_database(database_url)
+        api = start_api(database_url, token, outbox, log_dir=log_dir, extra_env=API_BENCH_ENV)
+        started.append(api)
+        actions = start_actions(api.url, token, hops, log_dir=log_dir, workers=action_workers)
+        started.append(actions)
+        prepare_tracker_store(rasa_env)
+        rasa_started = time.monotonic()
+        servers = start_rasa_replicas(replicas, free_port(), actions.url, base / "unused.db", hops, log_dir, rasa_env)
+        rasa_start_s = time.monotonic() - rasa_started
+        started.extend(servers)
+        gateway_env = {**GATEWAY_BENCH_ENV, "SHARED_STATE_URL": REDIS_URL}
+        if replicas > 1:
+            gateway_env["RASA_URLS"] = ",".join(server.url for server in servers)
+        gateway = start_gateway(
+            servers[0].url, api.url, token, database_url, hops, log_dir=log_dir, extra_env=gateway_env,
+            workers=gateway_workers,
+        )  # fmt: skip
+    except BaseException:
+        for service in reversed(started):
+            service.stop()
+        for name in databases:
+            drop_database(name)
+        shutil.rmtree(base, ignore_errors=True)
+        raise
+    return BenchStack(
+        base, api, actions, servers[0], gateway, outbox, base / "unused.db", hops, rasa_start_s, servers[1:], databases,
+        rasa_env,
+    )  # fmt: skip
 
 
 def start_stack(
@@ -77,7 +162,9 @@ def start_stack(
         started.append(api)
         actions = start_actions(api.url, token, hops, log_dir=log_dir, extra_env=extra_env.get("actions"))
         started.append(actions)
+        rasa_started = time.monotonic()
         rasa = start_rasa(actions.url, tracker_db, hops, log_dir=log_dir, extra_env=extra_env.get("rasa"))
+        rasa_start_s = time.monotonic() - rasa_started
         started.append(rasa)
         gateway = start_gateway(
             rasa.url,
@@ -95,4 +182,4 @@ def start_stack(
             service.stop()
         shutil.rmtree(base, ignore_errors=True)
         raise
-    return BenchStack(base, api, actions, rasa, gateway, outbox, tracker_db, hops)
+    return BenchStack(base, api, actions, rasa, gateway, outbox, tracker_db, hops, rasa_start_s)

@@ -38,6 +38,9 @@ class Settings(StoreSettings):
     shared_state_url: str = env("SHARED_STATE_URL", "")
     # 0 runs Rasa without launcher.rasa_main's speed-ups (before/after measurements).
     speedups: bool = env("MIAVAL_RASA_SPEEDUPS", True)
+    # A file: Rasa runs under cProfile and writes its statistics there when it stops (profiling, e.g. under
+    # `python -m benchmarks.run --env rasa:MIAVAL_RASA_PROFILE=/tmp/rasa.prof`); empty, no profiling.
+    profile_file: str = env("MIAVAL_RASA_PROFILE", "")
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> Settings:

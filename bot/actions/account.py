@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.backend import api, sender
+from bot.actions.backend import api, call_api, sender
 from bot.actions.base import ApiAction
 from bot.actions.forms import FAILURES_SLOT, GuidedFormValidationAction, reject
 
@@ -34,7 +34,7 @@ class ActionDeleteAccount(ApiAction):
         if tracker.get_slot("confirm_delete") is not True:
             dispatcher.utter_message(response="utter_account_kept")
             return self.events_on_error(tracker)
-        api().delete_account(sender(tracker))
+        await call_api(api().delete_account, sender(tracker))
         dispatcher.utter_message(response="utter_account_deleted")
         return [SlotSet("verified", False), SlotSet("user_name", None)] + self.events_on_error(tracker)
 

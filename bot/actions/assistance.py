@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from api_client import ApiError, NotVerified, Policy
-from bot.actions.backend import api, response_for_error, sender
+from bot.actions.backend import api, call_api, response_for_error, sender
 from bot.actions.claim_draft import plate_key, policy_by_reference
 from bot.actions.claim_templates import payload, template
 
@@ -26,10 +26,10 @@ def by_known(response: str, vehicle: str, plate: Optional[str]) -> str:
     return response + suffix[(bool(vehicle), bool(plate))]
 
 
-def useful_phones(dispatcher: CollectingDispatcher, domain: DomainDict) -> None:
+async def useful_phones(dispatcher: CollectingDispatcher, domain: DomainDict) -> None:
     """Each insurer's assistance and claims phones (from the API), then the emergency numbers."""
     try:
-        insurers = api().list_insurers()
+        insurers = await call_api(api().list_insurers)
     except ApiError:
         insurers = []  # the emergency numbers never depend on the API
     if not insurers:
@@ -50,7 +50,7 @@ class ActionUsefulPhones(Action):
         return "action_useful_phones"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        useful_phones(dispatcher, domain)
+        await useful_phones(dispatcher, domain)
         return []
 
 
@@ -72,20 +72,20 @@ class ActionRoadsideAssistance(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         try:
-            policies = api().list_policies(sender(tracker), status="in_force")
+            policies = await call_api(api().list_policies, sender(tracker), status="in_force")
         except NotVerified:
             # Help first: someone waiting on a road gets every phone now, sign-in later.
             dispatcher.utter_message(response="utter_roadside_unverified")
-            useful_phones(dispatcher, domain)
+            await useful_phones(dispatcher, domain)
             return []
         except ApiError as error:
             dispatcher.utter_message(response=response_for_error(error))
-            useful_phones(dispatcher, domain)
+            await useful_phones(dispatcher, domain)
             return []
         vehicles = [policy for policy in policies if policy.is_vehicle and policy.in_force]
         if not vehicles:
             dispatcher.utter_message(response="utter_roadside_no_vehicles")
-            useful_phones(dispatcher, domain)
+            await useful_phones(dispatcher, domain)
             return []
         vehicle = vehicles[0] if len(vehicles) == 1 else chosen_vehicle(tracker, vehicles)
         if vehicle is None:

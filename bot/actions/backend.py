@@ -2,14 +2,17 @@
 
 Actions never build a client themselves: ``api()`` hands out one lazily created
 ``MiAvalClient`` configured from the action server's settings
-(``bot/actions/settings.py``), sharing its connection pool.
+(``bot/actions/settings.py``), sharing its connection pool. Its calls block, so
+actions make them through ``call_api``, which runs each in a worker thread:
+the action server's event loop keeps serving other conversations meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
-from typing import Optional
+from typing import Callable, Optional, ParamSpec, TypeVar
 
 from rasa_sdk import Tracker
 
@@ -41,6 +44,18 @@ def api() -> MiAvalClient:
                 settings = Settings.from_env()
                 _client = MiAvalClient(settings.api_url, settings.api_token, timeout=settings.api_timeout)
     return _client
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+async def call_api(method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """``method(*args, **kwargs)`` (a call of the shared client) in a worker thread, awaited.
+
+    Its typed result comes back, and its ``ApiError`` is raised here, as if called directly.
+    """
+    return await asyncio.to_thread(method, *args, **kwargs)
 
 
 def reset_api() -> None:

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from api_client import ApiError, Claim, NotFound
-from bot.actions.backend import api, response_for_error, sender
+from bot.actions.backend import api, call_api, response_for_error, sender
 from bot.actions.claim_dates import ARGENTINA
 from bot.actions.claim_templates import claim_type_label, payload, template
 
@@ -57,7 +57,7 @@ class ActionClaimStatus(Action):
         try:
             if number:
                 try:
-                    claim = api().get_claim(identity, normalise_claim_number(number))
+                    claim = await call_api(api().get_claim, identity, normalise_claim_number(number))
                 except NotFound:
                     dispatcher.utter_message(
                         response="utter_claim_status_not_found", claim_number=normalise_claim_number(number)
@@ -65,7 +65,7 @@ class ActionClaimStatus(Action):
                     return []
                 say_status(dispatcher, domain, claim)
                 return []
-            claims = api().list_claims(identity)
+            claims = await call_api(api().list_claims, identity)
         except ApiError as error:
             dispatcher.utter_message(response=response_for_error(error))
             return []

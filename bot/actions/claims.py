@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from api_client import ApiError, BackendUnavailable, Conflict, InvalidRequest, Policy
-from bot.actions.backend import api, response_for_error, sender
+from bot.actions.backend import api, call_api, response_for_error, sender
 from bot.actions.claim_dates import ARGENTINA, OccurrenceInFuture, find_occurrence, parse_occurrence
 from bot.actions.claim_draft import (
     CLAIM_TYPES,
@@ -86,10 +86,10 @@ def yes_no(tracker: Tracker) -> Optional[Any]:
     return answer_text(tracker)
 
 
-def policies_in_force(tracker: Tracker) -> list[Policy]:
+async def policies_in_force(tracker: Tracker) -> list[Policy]:
     """The user's claimable policies; empty when the API cannot say (the question will say why)."""
     try:
-        return claimable(api().list_policies(sender(tracker), status="in_force"))
+        return claimable(await call_api(api().list_policies, sender(tracker), status="in_force"))
     except ApiError:
         return []
 
@@ -136,14 +136,14 @@ class ValidateClaimForm(GuidedFormValidationAction):
 
     # -- the policy ----------------------------------------------------------
 
-    def extract_claim_policy(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def extract_claim_policy(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if tracker.get_slot("claim_policy") and not self._asked(tracker, "claim_policy"):
             return {}
         reference = entity(tracker, "policy_number") or entity(tracker, "license_plate")
         if self._activating(tracker):
             text = (tracker.latest_message or {}).get("text") or ""
             if reference or text and not text.startswith("/"):
-                policies = policies_in_force(tracker)
+                policies = await policies_in_force(tracker)
                 found = (reference and policy_by_reference(policies, reference)) or policy_from_text(text, policies)
                 return {"claim_policy": found.number} if found else {}
             return {}
@@ -152,8 +152,10 @@ class ValidateClaimForm(GuidedFormValidationAction):
             return {"claim_policy": value} if value else {}
         return {}
 
-    def validate_claim_policy(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        policies = policies_in_force(tracker)
+    async def validate_claim_policy(
+        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        policies = await policies_in_force(tracker)
         found = policy_by_reference(policies, str(value)) or policy_from_text(str(value), policies)
         if found is None:
             return reject("claim_policy")
@@ -402,7 +404,7 @@ class ActionAskClaimPolicy(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         try:
-            policies = claimable(api().list_policies(sender(tracker), status="in_force"))
+            policies = claimable(await call_api(api().list_policies, sender(tracker), status="in_force"))
             policies = suited_to(policies, tracker.get_slot("claim_type"))
         except ApiError as error:
             dispatcher.utter_message(response=response_for_error(error))
@@ -509,7 +511,7 @@ class ActionSubmitClaim(Action):
             return []  # the form ended without a confirmed summary (no policies, user left): nothing to send
         identity = sender(tracker)
         try:
-            claim = api().create_claim(identity, draft_from_slots(slots), key)
+            claim = await call_api(api().create_claim, identity, draft_from_slots(slots), key)
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_claim_kept")
             return []
@@ -517,7 +519,7 @@ class ActionSubmitClaim(Action):
             if error.code != "policy_not_in_force":
                 dispatcher.utter_message(response=response_for_error(error))
                 return []
-            self._policy_gone(dispatcher, identity, slots.get("claim_policy"))
+            await self._policy_gone(dispatcher, identity, slots.get("claim_policy"))
             return reset_draft()
         except InvalidRequest:
             dispatcher.utter_message(response="utter_claim_not_accepted")
@@ -533,13 +535,13 @@ class ActionSubmitClaim(Action):
         )
         if claim.reported_late:
             dispatcher.utter_message(response="utter_claim_reported_late")
-        self._send_receipt(dispatcher, identity, claim.number)
+        await self._send_receipt(dispatcher, identity, claim.number)
         return reset_draft() + [SlotSet("form_failures", None)]
 
     @staticmethod
-    def _policy_gone(dispatcher: CollectingDispatcher, identity: str, number: Optional[str]) -> None:
+    async def _policy_gone(dispatcher: CollectingDispatcher, identity: str, number: Optional[str]) -> None:
         try:
-            policy = api().get_policy(identity, number)
+            policy = await call_api(api().get_policy, identity, number)
         except ApiError:
             dispatcher.utter_message(response="utter_claim_policy_not_in_force_no_phone", policy_number=number)
             return
@@ -552,10 +554,10 @@ class ActionSubmitClaim(Action):
         )
 
     @staticmethod
-    def _send_receipt(dispatcher: CollectingDispatcher, identity: str, claim_number: str) -> None:
+    async def _send_receipt(dispatcher: CollectingDispatcher, identity: str, claim_number: str) -> None:
         """The receipt as a document message (the API also e-mailed it, so a failure here loses nothing)."""
         try:
-            link = api().document_link(identity, "claim_receipt", claim_number)
+            link = await call_api(api().document_link, identity, "claim_receipt", claim_number)
         except ApiError:
             return
         dispatcher.utter_message(

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from api_client import ApiError
-from bot.actions.backend import api, sender
+from bot.actions.backend import api, call_api, sender
 from bot.actions.claim_draft import DRAFT_SLOTS
 
 HANDOFF_MESSAGES = 8  # how many of the last messages travel with a handoff
@@ -28,7 +28,7 @@ class ActionSessionStart(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         try:
-            user = api().whoami(sender(tracker))
+            user = await call_api(api().whoami, sender(tracker))
         except ApiError:
             user = None  # the API is down: every data action asks again and says so
         events: list[EventType] = [
@@ -83,7 +83,7 @@ class ActionHumanHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         context = handoff_context(tracker)
         try:
-            handoff = api().request_handoff(sender(tracker), context["reason"], context)
+            handoff = await call_api(api().request_handoff, sender(tracker), context["reason"], context)
         except ApiError:
             dispatcher.utter_message(response="utter_handoff_failed")
             return []

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from api_client import AddressLocked, ApiError, Gone, InvalidRequest, NotFound, RateLimited
-from bot.actions.backend import api, minutes_until, per_minutes, response_for_error, sender
+from bot.actions.backend import api, call_api, minutes_until, per_minutes, response_for_error, sender
 from bot.actions.base import ApiAction, render
 from bot.actions.forms import GuidedFormValidationAction, note, reject
 
@@ -42,7 +42,7 @@ class ActionRequireSignIn(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         try:
-            user = api().whoami(sender(tracker))
+            user = await call_api(api().whoami, sender(tracker))
         except ApiError as error:
             dispatcher.utter_message(response=response_for_error(error))
             # Nothing else can work now: stop here instead of starting the flow.
@@ -68,13 +68,13 @@ class ValidateSignInForm(GuidedFormValidationAction):
     def name(self) -> str:
         return "validate_sign_in_form"
 
-    def validate_email(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def validate_email(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         match = EMAIL_PATTERN.search(str(value or ""))
         if not match:
             return reject("email")
         email = match.group(0).lower()
         try:
-            started = api().start_verification(sender(tracker), email)
+            started = await call_api(api().start_verification, sender(tracker), email)
         except AddressLocked:
             return reject("email", "utter_address_locked", counts=False)
         except RateLimited as error:
@@ -92,14 +92,14 @@ class ValidateSignInForm(GuidedFormValidationAction):
             **note(per_minutes("utter_code_sent", minutes), email_masked=started.email_masked, minutes=minutes),
         }
 
-    def validate_code(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def validate_code(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value == RESEND:
-            return self._resend(tracker)
+            return await self._resend(tracker)
         code = re.sub(r"\D", "", str(value or ""))
         if len(code) != 6:
             return reject("code")
         try:
-            result = api().confirm_verification(sender(tracker), code)
+            result = await call_api(api().confirm_verification, sender(tracker), code)
         except Gone:
             return reject("code", "utter_code_expired", counts=False)
         except AddressLocked:
@@ -126,12 +126,12 @@ class ValidateSignInForm(GuidedFormValidationAction):
             "new_links": [client.name for client in result.linked_clients if client.linked_by == "auto"],
         }
 
-    def _resend(self, tracker: Tracker) -> dict[str, Any]:
+    async def _resend(self, tracker: Tracker) -> dict[str, Any]:
         email = tracker.get_slot("email")
         if not email:
             return {"code": None, "email": None}
         try:
-            started = api().start_verification(sender(tracker), email)
+            started = await call_api(api().start_verification, sender(tracker), email)
         except AddressLocked:
             return {"code": None, "email": None, "email_masked": None, **note("utter_address_locked")}
         except RateLimited as error:
@@ -170,7 +170,7 @@ class ActionSignInComplete(ApiAction):
         if new_links:
             lines = "\n".join(render(domain, "utter_profile_line", client_name=client) for client in new_links)
             dispatcher.utter_message(response="utter_profiles_linked_automatically", profiles=lines)
-        elif not api().list_clients(sender(tracker)):
+        elif not await call_api(api().list_clients, sender(tracker)):
             dispatcher.utter_message(response="utter_no_profiles_yet")
         return self._events(tracker)
 

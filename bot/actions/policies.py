@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from api_client import Conflict, Policy
-from bot.actions.backend import api, sender
+from bot.actions.backend import api, call_api, sender
 from bot.actions.base import ApiAction, render
 from bot.actions.choices import policy_buttons
 from bot.actions.formatting import day, insured_item, normal_plate, normal_policy_number, pesos
@@ -62,7 +62,8 @@ class ActionListPolicies(ApiAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         client_id = str(tracker.get_slot("client_id") or "")
-        policies = api().list_policies(sender(tracker), client_id=int(client_id) if client_id.isdigit() else None)
+        client = int(client_id) if client_id.isdigit() else None
+        policies = await call_api(api().list_policies, sender(tracker), client_id=client)
         if not policies:
             dispatcher.utter_message(response="utter_no_policies")
             return reset_search()
@@ -103,7 +104,7 @@ class ActionPolicyDetails(ApiAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         number, plate = tracker.get_slot("policy_number"), tracker.get_slot("license_plate")
-        policies = by_relevance(api().list_policies(sender(tracker)))
+        policies = by_relevance(await call_api(api().list_policies, sender(tracker)))
         if not policies:
             dispatcher.utter_message(response="utter_no_policies")
             return reset_search()
@@ -155,7 +156,7 @@ class ActionSendCertificate(ApiAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         number, plate = tracker.get_slot("policy_number"), tracker.get_slot("license_plate")
-        policies = api().list_policies(sender(tracker))
+        policies = await call_api(api().list_policies, sender(tracker))
         in_force = [p for p in by_relevance(policies) if p.in_force]
         policy = find_policy(policies, number, plate)
         if policy is None and (number or plate):
@@ -169,7 +170,7 @@ class ActionSendCertificate(ApiAction):
         elif policy is None and len(in_force) == 1:
             policy = in_force[0]
         if policy is not None:
-            self.send(dispatcher, tracker, policy)
+            await self.send(dispatcher, tracker, policy)
         elif not in_force:
             dispatcher.utter_message(response="utter_no_policies_in_force" if policies else "utter_no_policies")
         else:
@@ -183,9 +184,9 @@ class ActionSendCertificate(ApiAction):
         return reset_search()
 
     @staticmethod
-    def send(dispatcher: CollectingDispatcher, tracker: Tracker, policy: Policy) -> None:
+    async def send(dispatcher: CollectingDispatcher, tracker: Tracker, policy: Policy) -> None:
         try:
-            link = api().document_link(sender(tracker), "certificate", policy.number)
+            link = await call_api(api().document_link, sender(tracker), "certificate", policy.number)
         except Conflict:
             dispatcher.utter_message(response="utter_certificate_not_in_force", policy_number=policy.number)
             return

@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from stdnum.ar import cuit, dni
 
 from api_client import ApiError, ClientProfile, Conflict, InvalidRequest, RateLimited
-from bot.actions.backend import api, per_minutes, sender
+from bot.actions.backend import api, call_api, per_minutes, sender
 from bot.actions.base import ApiAction, render
 from bot.actions.choices import client_buttons
 from bot.actions.forms import FAILURES_SLOT, GuidedFormValidationAction, reject
@@ -77,7 +77,7 @@ class ActionLinkProfile(ApiAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         try:
-            client = api().link_client(
+            client = await call_api(api().link_client,
                 sender(tracker), tracker.get_slot("document_number"), tracker.get_slot("link_policy_number")
             )
         except RateLimited as error:
@@ -109,7 +109,7 @@ class ActionListProfiles(ApiAction):
         return "action_list_profiles"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        clients = api().list_clients(sender(tracker))
+        clients = await call_api(api().list_clients, sender(tracker))
         if not clients:
             dispatcher.utter_message(response="utter_no_profiles_yet")
             return []
@@ -129,9 +129,9 @@ class ValidateUnlinkProfileForm(GuidedFormValidationAction):
     def name(self) -> str:
         return "validate_unlink_profile_form"
 
-    def validate_client_id(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+    async def validate_client_id(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         try:
-            clients = api().list_clients(sender(tracker))
+            clients = await call_api(api().list_clients, sender(tracker))
         except ApiError:
             return reject("client_id", "utter_backend_down", counts=False)
         client = find_client(clients, value)
@@ -148,7 +148,7 @@ class ActionAskClientId(ApiAction):
         return "action_ask_client_id"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        clients = api().list_clients(sender(tracker))
+        clients = await call_api(api().list_clients, sender(tracker))
         if not clients:
             dispatcher.utter_message(response="utter_no_profiles_to_unlink")
             return leave_unlink_form()
@@ -168,7 +168,7 @@ class ActionAskConfirmUnlink(ApiAction):
         return "action_ask_confirm_unlink"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        client = find_client(api().list_clients(sender(tracker)), tracker.get_slot("client_id"))
+        client = find_client(await call_api(api().list_clients, sender(tracker)), tracker.get_slot("client_id"))
         if client is None:
             dispatcher.utter_message(response="utter_not_found")
             return leave_unlink_form()
@@ -192,7 +192,7 @@ class ActionUnlinkProfile(ApiAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if tracker.get_slot("confirm_unlink") is True:
-            client = api().unlink_client(sender(tracker), int(tracker.get_slot("client_id")))
+            client = await call_api(api().unlink_client, sender(tracker), int(tracker.get_slot("client_id")))
             dispatcher.utter_message(response="utter_profile_unlinked", client_name=client.name)
         else:
             dispatcher.utter_message(response="utter_nothing_changed")

@@ -14,7 +14,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.backend import api, sender
+from bot.actions.backend import api, call_api, sender
 from bot.actions.base import ApiAction
 
 SIGNED_OUT_MARKER = {"session": "signed_out"}
@@ -31,8 +31,8 @@ class ActionSignOut(ApiAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         client = api()
         chat = sender(tracker)
-        was_signed_in = client.whoami(chat) is not None
-        client.forget_identity(chat)  # also drops a code still pending for this chat
+        was_signed_in = await call_api(client.whoami, chat) is not None
+        await call_api(client.forget_identity, chat)  # also drops a code still pending for this chat
         response = "utter_signed_out" if was_signed_in else "utter_sign_out_not_signed_in"
         dispatcher.utter_message(response=response, json_message=SIGNED_OUT_MARKER)
         return forget_conversation(tracker)

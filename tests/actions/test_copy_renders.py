@@ -13,6 +13,7 @@ data that lacks the value and renders what the action chose.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import date
 from pathlib import Path
@@ -245,7 +246,7 @@ def test_a_policy_no_longer_in_force_without_its_insurer_is_not_blank(monkeypatc
     _api_down(monkeypatch)
     dispatcher = CollectingDispatcher()
     try:
-        ActionSubmitClaim._policy_gone(dispatcher, new_identity(), "AU-1048576")
+        asyncio.run(ActionSubmitClaim._policy_gone(dispatcher, new_identity(), "AU-1048576"))
     finally:
         backend.reset_api()
     [message] = dispatcher.messages
