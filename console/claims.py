@@ -40,9 +40,7 @@ def recipient(session: Session, claim: Claim) -> Optional[tuple[str, int]]:
         user_ids.append(claim.reported_by_user_id)
     else:
         user_ids.extend(
-            session.scalars(
-                select(UserClientLink.user_id).where(UserClientLink.client_id == claim.policy.client_id)
-            )
+            session.scalars(select(UserClientLink.user_id).where(UserClientLink.client_id == claim.policy.client_id))
         )
     if not user_ids:
         return None
@@ -123,9 +121,7 @@ def attachment(number: str, upload_id: str) -> Response:
         claim = _claim(writing, number)
         if upload_id not in {item.upload_id for item in claim.attachments}:
             abort(404)
-        upload = writing.scalars(
-            select(Upload).options(undefer(Upload.content)).where(Upload.id == upload_id)
-        ).one()
+        upload = writing.scalars(select(Upload).options(undefer(Upload.content)).where(Upload.id == upload_id)).one()
         audit.record(writing, me().id, "attachment_download", f"claim:{claim.number}", upload=upload_id)
         content, content_type, filename = upload.content, upload.content_type, upload.filename
     return _download(content, content_type, filename)
@@ -145,5 +141,3 @@ def _download(content: bytes, content_type: str, filename: str) -> Response:
     response = Response(content, mimetype=content_type)
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
-
-

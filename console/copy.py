@@ -78,10 +78,7 @@ def first_name(name: str) -> str:
 
 def takeover(staff_name: str) -> str:
     """What the customer reads when an executive takes the conversation."""
-    return (
-        f"Hola, soy {first_name(staff_name)}, de Aval. Ya leí lo que charlaste con el asistente; "
-        "te escribo por acá."
-    )
+    return f"Hola, soy {first_name(staff_name)}, de Aval. Ya leí lo que charlaste con el asistente; te escribo por acá."
 
 
 def handback() -> str:

@@ -43,6 +43,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", database_url(self.database_url))
+        object.__setattr__(self, "tracker_store_url", database_url(self.tracker_store_url))
 
     def check(self) -> None:
         """Raise MissingSetting for what the console cannot serve without."""

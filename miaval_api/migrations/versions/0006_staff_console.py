@@ -65,7 +65,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("producer_id", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_client_profiles_producer_id"), ["producer_id"], unique=False)
         batch_op.create_foreign_key(
-            batch_op.f("fk_client_profiles_producer_id_producers"), "producers", ["producer_id"], ["id"],
+            batch_op.f("fk_client_profiles_producer_id_producers"),
+            "producers",
+            ["producer_id"],
+            ["id"],
             ondelete="SET NULL",
         )
 
