@@ -48,6 +48,7 @@ LINES = {
     "life": "Vida",
     "personal_accident": "Accidentes personales",
 }
+POLICY_STATUSES = {"active": "Vigente", "expired": "Vencida", "cancelled": "Dada de baja"}
 HANDOFF_STATUSES = {"open": "Esperando", "taken": "Atendiendo", "closed": "Devuelta al asistente"}
 CANCELLATION_STATUSES = {
     "requested": "Pedida",

@@ -131,8 +131,8 @@ def download(kind: str) -> Response:
         for policy, client, insurer in report.policies:
             writer.writerow([
                 safe_cell(client.name), policy.number, insurer.name, copy.LINES.get(policy.line, policy.line),
-                policy.status, policy.start_date.isoformat(), policy.end_date.isoformat(),
-                (policy.end_date - report.today).days,
+                copy.POLICY_STATUSES.get(policy.status, policy.status), policy.start_date.isoformat(),
+                policy.end_date.isoformat(), (policy.end_date - report.today).days,
             ])  # fmt: skip
     else:
         writer.writerow(["denuncia", "cliente", "poliza", "tipo", "estado", "fecha"])
