@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -83,7 +84,7 @@ class Profile:
 def start_profile() -> tuple[Profile, list[str]]:
     databases = [create_database("miaval_prod"), create_database("miaval_prod_tracker")]
     (_, database_url), (_, tracker_url) = databases
-    rasa_port, gateway_port, actions_port = two_free_ports(), free_port(), free_port()
+    rasa_port, gateway_port, actions_port, console_port = two_free_ports(), free_port(), free_port(), free_port()
     queue = f"miaval_test_events_{uuid.uuid4().hex[:8]}"
     env = base_env({
         "MIAVAL_PROFILE": "production",
@@ -93,6 +94,7 @@ def start_profile() -> tuple[Profile, list[str]]:
         "ACTIONS_PORT": str(actions_port),
         "RASA_PORT": str(rasa_port),
         "GATEWAY_PORT": str(gateway_port),
+        "CONSOLE_PORT": str(console_port),
         "RASA_REPLICAS": "2",
         "ACTION_SERVER_WORKERS": "2",
         "GATEWAY_WORKERS": "3",
@@ -161,6 +163,20 @@ def say(profile: Profile, sender: str, message: str) -> list[str]:
 def cpu_seconds(process: psutil.Process) -> float:
     times = process.cpu_times()
     return times.user + times.system
+
+
+def test_the_staff_console_runs_and_the_printed_demo_sign_in_works(profile):
+    """`make run` prints the console's address and the demo staff's passwords; they work on PostgreSQL."""
+    output = "".join(profile.output)
+    console_url = re.search(r"Staff console\s+(http://127\.0\.0\.1:\d+)", output).group(1)
+    password = re.search(r"valeria\.sosa@aval\.example\s+(\S+)", output).group(1)
+    http = requests.Session()
+    page = http.get(console_url + "/entrar", timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    signed = http.post(console_url + "/entrar", data={
+        "email": "valeria.sosa@aval.example", "password": password, "csrf_token": token,
+    }, timeout=10)  # fmt: skip
+    assert signed.status_code == 200 and "Cola de atención" in signed.text
 
 
 def test_a_conversation_through_the_gateway_works(profile):
