@@ -124,6 +124,7 @@ def detail(handoff_id: int) -> str:
         from_context=from_context,
         channel=channel(handoff.sender_id),
         nonce=secrets.token_urlsafe(12),
+        hours=hours,
         local=lambda instant: instant.astimezone(hours.zone) if instant else None,
     )
 

@@ -13,6 +13,7 @@ from conversation_store.sealing import Sealer, row_key
 from conversation_store.settings import StoreSettings
 from conversation_store.transcript import Line, transcript
 from launcher.secrets import new_secret
+from models import HandoffRequest
 
 BUENOS_AIRES = ZoneInfo("America/Argentina/Buenos_Aires")
 
@@ -109,10 +110,15 @@ def test_the_queue_says_when_the_desk_opens_outside_office_hours(tmp_path) -> No
         with database.session(write=True) as session:
             staff_module.create(session, name="Valeria Sosa", email="v@aval.example", role="executive",
                                 password="una-clave-bien-larga")  # fmt: skip
+            session.add(HandoffRequest(
+                sender_id="telegram:7", reason="human_handoff", context={}, expected_contact="next_business_day",
+                status="open", created_at=saturday,
+            ))  # fmt: skip
         client = app.test_client()
         client.post("/entrar", data={"email": "v@aval.example", "password": "una-clave-bien-larga"})
         page = client.get("/cola/").get_data(as_text=True)
-        assert "Fuera del horario de atención" in page and "lunes 30/11 09:00" in page
+        assert "Fuera del horario de atención" in page and "Los pedidos esperan hasta el lunes 30/11 09:00" in page
+        assert "Se le dijo que le respondemos el próximo día hábil. Abrimos el lunes 30/11 09:00." in page
         clock.set_offset(datetime(2026, 11, 30, 11, 0, tzinfo=BUENOS_AIRES) - datetime.now(timezone.utc))
         assert "Fuera del horario" not in client.get("/cola/").get_data(as_text=True)
     finally:
