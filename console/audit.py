@@ -14,7 +14,7 @@ ACTIONS = (
     "handoff_take", "handoff_reply", "handoff_handback",
     "claim_status", "attachment_download",
     "cancellation_confirm", "cancellation_done", "cancellation_refused", "confirmation_download",
-    "report_view", "report_csv", "staff_create",
+    "report_view", "report_csv", "staff_create", "staff_activate", "staff_deactivate",
 )  # fmt: skip
 
 

@@ -72,6 +72,22 @@ def add() -> Response:
     return redirect(url_for(".index"))
 
 
+@bp.post("/<int:member_id>/activa")
+@area("staff")
+def set_active(member_id: int) -> Response:
+    """Turn an account off (its open sessions end at their next request) or on again; not one's own."""
+    active = request.form.get("active") == "1"
+    with db(write=True) as writing:
+        member = writing.get(StaffMember, member_id)
+        if member is None or member.id == me().id:
+            flash("No podés cambiar esa cuenta.", "error")
+            return redirect(url_for(".index"))
+        member.active = active
+        audit.record(writing, me().id, "staff_activate" if active else "staff_deactivate", f"staff:{member_id}")
+    flash("Cuenta activada." if active else "Cuenta desactivada.", "ok")
+    return redirect(url_for(".index"))
+
+
 @bp.get("/auditoria")
 @area("audit")
 def audit_log() -> str:

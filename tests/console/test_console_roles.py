@@ -126,3 +126,18 @@ def test_a_producer_sees_only_their_own_clients_and_a_supervisor_any_producers(c
 
     assert "LUC-0001" in hernan.get(f"/reportes/?productor={lucia_id}").text
     assert "COM-440021" in hernan.get(f"/reportes/polizas.csv?productor={roberto_id}").text
+
+
+def test_a_deactivated_account_is_signed_out_and_cannot_sign_in(console) -> None:
+    hernan = signed_in(console.url, SUPERVISOR)
+    hernan.post("/equipo/", {"name": "Paula Temporal", "email": "paula@aval.example", "role": "executive",
+                             "password": "clave-temporal-larga"})  # fmt: skip
+    paula = Staff(console.url)
+    assert paula.sign_in("paula@aval.example", "clave-temporal-larga").status_code == 302
+    with console.session() as session:
+        paula_id = session.scalars(select(StaffMember.id).where(StaffMember.email == "paula@aval.example")).one()
+    assert signed_in(console.url, EXECUTIVE).post(f"/equipo/{paula_id}/activa", {"active": "0"}).status_code == 403
+    assert paula.get("/cola/").status_code == 200
+    assert hernan.post(f"/equipo/{paula_id}/activa", {"active": "0"}).status_code == 302
+    assert paula.get("/cola/").status_code == 302  # her session ended
+    assert Staff(console.url).sign_in("paula@aval.example", "clave-temporal-larga").status_code == 401
