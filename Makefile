@@ -65,11 +65,15 @@ bench: setup train
 soak: setup train
 	@$(PY) -m benchmarks.run --soak
 
-# The README's pictures of the web chat widget (desktop and phone), taken by its browser tests.
+# The README's pictures of the web chat widget (desktop and phone) and of the staff console, taken by their
+# browser tests.
 screenshots: setup
 	@rm -rf var/screenshots
 	@$(PY) -m pytest tests/channels/test_webchat_a11y.py -q -k test_screenshots --basetemp=var/screenshots
 	@mkdir -p docs/screenshots && cp var/screenshots/test_screenshots_*0/widget-*.png docs/screenshots/
+	@rm -rf var/screenshots
+	@$(PY) -m pytest tests/console/test_console_browser.py -q --basetemp=var/screenshots
+	@cp var/screenshots/console-screenshots0/console-*.png docs/screenshots/
 
 lint: setup
 	@.venv/bin/ruff check .

@@ -149,7 +149,7 @@ class Claim:
     client_name: str
     insurer: Insurer
     type: str  # collision | theft | hail | glass | fire | water_damage | other
-    status: str  # received | under_review | approved | rejected | paid | closed
+    status: str  # received | under_review | inspection_scheduled | approved | rejected | paid | closed
     occurred_at: Optional[datetime]
     place: Optional[str]
     description: Optional[str]

@@ -8,18 +8,21 @@ import subprocess
 import sys
 import time
 
+from console.demo_staff import staff_entries
 from envsettings import environment, explicitly_set, name_of, names
 from hop_auth.shared_secrets import RASA_CHANNEL_SECRET
 from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT, VAR
 from launcher.profiles import UnknownProfile, prepare_tracker_store, profile_for, rasa_urls
-from launcher.secrets import HopSecrets, local_secrets
+from launcher.secrets import HopSecrets, local_secrets, new_password
 from launcher.services import (
     ServiceFailed,
     base_env,
+    prepare_console,
     prepare_database,
     service_env,
     start_actions,
     start_api,
+    start_console,
     start_gateway,
     start_rasa_replicas,
     start_telegram_polling,
@@ -67,6 +70,10 @@ def run() -> int:
     rasa_env = {**secrets_for("rasa", secrets), **environment(SERVICE_SETTINGS["rasa"], url=tracker_url)}
     rasa_env |= profile.rasa_env
     prepare_database(database_url)
+    # The demo staff's passwords: fresh at every start, printed below, never written to a file.
+    demo_staff = [(item["email"].lower(), item["name"], item["role"]) for item in staff_entries()]
+    demo_passwords = {email: new_password() for email, _name, _role in demo_staff}
+    prepare_console(database_url, demo_passwords)
     purge_env = service_env(
         "api", {**api_env, **environment(SERVICE_SETTINGS["api"], database_url=database_url, outbox_dir=outbox)}
     )
@@ -82,6 +89,12 @@ def run() -> int:
             database_url, token, outbox, port=settings.api_port, extra_env=api_env, workers=profile.api_workers
         )
         services.append(api)
+        print("Starting the staff console ...", flush=True)
+        console_env = secrets_for("console", secrets) | environment(
+            SERVICE_SETTINGS["console"], tracker_store_url=tracker_url
+        )
+        console = start_console(database_url, port=settings.console_port, extra_env=console_env)
+        services.append(console)
         print("Starting the action server ...", flush=True)
         actions = start_actions(
             api.url, token, hops, port=settings.actions_port, extra_env=secrets_for("actions", secrets),
@@ -123,8 +136,12 @@ def run() -> int:
             print(f"  Web chat demo    {gateway.url}/   <- open this in a browser")
         if polling:
             print(f"  Telegram         polling for updates (log: {LOG_DIR / 'telegram-polling.log'})")
+        print(f"  Staff console    {console.url}/   (Aval's staff; demo accounts below)")
         print(f"  E-mail outbox    {outbox}  (one-time codes land here as .eml files)")
         print(f"  Logs             {LOG_DIR}")
+        print("Demo staff for the console (passwords made for this start only):")
+        for email, name, role in demo_staff:
+            print(f"  {role:<10} {name:<14} {email:<28} {demo_passwords[email]}")
         print("Chat in the terminal with `make chat`. Stop with Ctrl-C.", flush=True)
         supervisor = Supervisor(services)  # a service that exits is started again; the others keep serving
         while True:

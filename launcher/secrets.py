@@ -29,6 +29,11 @@ def new_secret() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
+def new_password() -> str:
+    """A fresh password for a demo staff account: 16 URL-safe random characters (printed, never stored)."""
+    return secrets.token_urlsafe(12)
+
+
 def tracker_secrets() -> dict[str, str]:
     """Fresh keys for a throw-away conversation store (tests, benchmarks)."""
     return {name: new_secret() for name in TRACKER_SECRETS}

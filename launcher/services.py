@@ -8,6 +8,7 @@ command line.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -216,6 +217,35 @@ def prepare_database(database_url: str, load_demo: bool = True) -> None:
     subprocess.run([python, "-m", "miaval_api", "migrate"], cwd=ROOT, env=env, check=True)
     if load_demo:
         subprocess.run([python, "-m", "miaval_api", "load-demo", "--if-empty"], cwd=ROOT, env=env, check=True)
+
+
+def prepare_console(database_url: str, demo_passwords: Mapping[str, str]) -> None:
+    """The console's demo producers and staff (the schema must be migrated), with these passwords (e-mail ->
+    password, given on standard input: they never reach a file or a command line)."""
+    env = service_env("console", environment(SERVICE_SETTINGS["console"], database_url=database_url))
+    subprocess.run(
+        [str(APP_BIN / "python"), "-m", "console", "load-demo"], cwd=ROOT, env=env, check=True,
+        input=json.dumps(dict(demo_passwords)), text=True,
+    )  # fmt: skip
+
+
+def start_console(
+    database_url: str,
+    port: Optional[int] = None,
+    log_dir: Path = LOG_DIR,
+    extra_env: Optional[dict[str, str]] = None,
+    workers: int = 1,
+    threads: int = 8,
+) -> ServiceProcess:
+    """Aval's staff console (console/) under gunicorn, on the API's database (the schema must be migrated).
+
+    ``extra_env`` gives it the conversation store's URL and keys (to show the last messages) and its secret key.
+    """
+    port = port or free_port()
+    own = environment(SERVICE_SETTINGS["console"], database_url=database_url)
+    env = service_env("console", {**own, **(extra_env or {})})
+    command = _gunicorn("console.wsgi:app", port, workers, threads)
+    return _start("console", command, port, env, log_dir, "/healthz", 60)
 
 
 def start_actions(

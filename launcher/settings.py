@@ -13,6 +13,7 @@ from typing import Mapping, Optional
 from bot.actions.settings import Settings as ActionServerSettings
 from bot.rasa_settings import Settings as RasaSettings
 from channels.settings import Settings as GatewaySettings
+from console.settings import Settings as ConsoleSettings
 from envsettings import Variable, env, read, variables
 from miaval_api.settings import Settings as ApiSettings
 
@@ -39,6 +40,7 @@ class Settings:
     actions_port: int = env("ACTIONS_PORT", 5055)
     rasa_port: int = env("RASA_PORT", 5005)
     gateway_port: int = env("GATEWAY_PORT", 8080)
+    console_port: int = env("CONSOLE_PORT", 8090)
     # `make chat`: the one Rasa server to talk to (default: every replica `make run` starts, routed as the gateway).
     rasa_url: str = env("RASA_URL")
 
@@ -55,6 +57,7 @@ SERVICE_SETTINGS: dict[str, type] = {
     "rasa": RasaSettings,
     "gateway": GatewaySettings,
     "telegram-polling": GatewaySettings,
+    "console": ConsoleSettings,
 }
 
 

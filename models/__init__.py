@@ -11,6 +11,7 @@ from models.insurer import Insurer
 from models.limits import FailedAttempt, LockoutNotice
 from models.outbound import OutboundMessage
 from models.policy import Policy
+from models.staff import Producer, StaffAuditEntry, StaffMember
 from models.user import ChatIdentity, User
 from models.verification import CodeSend, OneTimeCode
 
@@ -30,7 +31,10 @@ __all__ = [
     "OneTimeCode",
     "OutboundMessage",
     "Policy",
+    "Producer",
     "ProcessedDelivery",
+    "StaffAuditEntry",
+    "StaffMember",
     "Upload",
     "User",
     "UserClientLink",

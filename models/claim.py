@@ -12,7 +12,8 @@ from models.base import Base, UTCDateTime, utcnow
 from models.policy import Policy
 
 TYPES = ("collision", "theft", "hail", "glass", "fire", "water_damage", "other")
-STATUSES = ("received", "under_review", "approved", "rejected", "paid", "closed")
+# inspection_scheduled: the insurer arranged an inspection (set by an executive in the staff console).
+STATUSES = ("received", "under_review", "inspection_scheduled", "approved", "rejected", "paid", "closed")
 NUMBER_PREFIX = "SIN-"
 
 

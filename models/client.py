@@ -26,6 +26,8 @@ class ClientProfile(Base):
     cuit: Mapped[Optional[str]] = mapped_column(String(11), index=True)  # 11 digits, no dashes
     email: Mapped[Optional[str]] = mapped_column(String(254), index=True)  # lower case
     phone: Mapped[Optional[str]] = mapped_column(String(32))
+    # The producer (PAS) who placed this client, if any: their reports show only their clients.
+    producer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("producers.id", ondelete="SET NULL"), index=True)
 
 
 class UserClientLink(Base):

@@ -12,7 +12,7 @@ from bot.actions.backend import api, call_api, response_for_error, sender
 from bot.actions.claim_dates import ARGENTINA
 from bot.actions.claim_templates import claim_type_label, payload, template
 
-STATUSES = ("received", "under_review", "approved", "rejected", "paid", "closed")
+STATUSES = ("received", "under_review", "inspection_scheduled", "approved", "rejected", "paid", "closed")
 
 
 def normalise_claim_number(value: str) -> str:

@@ -84,6 +84,7 @@ def start_profile(redis: PrivateRedis, rabbitmq: PrivateRabbitMQ) -> tuple[Profi
     databases = [create_database("miaval_prod"), create_database("miaval_prod_tracker")]
     (_, database_url), (_, tracker_url) = databases
     rasa_port, gateway_port, actions_port, api_port = two_free_ports(), free_port(), free_port(), free_port()
+    console_port = free_port()
     queue = f"miaval_test_events_{uuid.uuid4().hex[:8]}"
     env = base_env({
         "MIAVAL_PROFILE": "production",
@@ -93,6 +94,7 @@ def start_profile(redis: PrivateRedis, rabbitmq: PrivateRabbitMQ) -> tuple[Profi
         "ACTIONS_PORT": str(actions_port),
         "RASA_PORT": str(rasa_port),
         "GATEWAY_PORT": str(gateway_port),
+        "CONSOLE_PORT": str(console_port),
         "RASA_REPLICAS": "2",
         "ACTION_SERVER_WORKERS": "2",
         "GATEWAY_WORKERS": "3",

@@ -5,6 +5,7 @@ PostgreSQL, Redis, RabbitMQ, two Rasa replicas behind the gateway. The tests tha
 from __future__ import annotations
 
 import json
+import re
 import signal
 import threading
 import time
@@ -48,6 +49,20 @@ def say(profile: Profile, sender: str, message: str) -> list[str]:
 def cpu_seconds(process: psutil.Process) -> float:
     times = process.cpu_times()
     return times.user + times.system
+
+
+def test_the_staff_console_runs_and_the_printed_demo_sign_in_works(profile):
+    """`make run` prints the console's address and the demo staff's passwords; they work on PostgreSQL."""
+    output = "".join(profile.output)
+    console_url = re.search(r"Staff console\s+(http://127\.0\.0\.1:\d+)", output).group(1)
+    password = re.search(r"valeria\.sosa@aval\.example\s+(\S+)", output).group(1)
+    http = requests.Session()
+    page = http.get(console_url + "/entrar", timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    signed = http.post(console_url + "/entrar", data={
+        "email": "valeria.sosa@aval.example", "password": password, "csrf_token": token,
+    }, timeout=10)  # fmt: skip
+    assert signed.status_code == 200 and "Cola de atención" in signed.text
 
 
 def test_a_conversation_through_the_gateway_works(profile):

@@ -1,0 +1,81 @@
+"""Signing staff in and out; every request knows who is signed in (``g.staff``)."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from console import access, audit, passwords, signin_limits
+from console.web import db, settings
+from models import StaffMember
+
+bp = Blueprint("auth", __name__)
+PUBLIC = {"auth.sign_in", "healthz", "static"}
+
+
+def load_staff() -> Response | None:
+    """Before each request: the signed-in, active staff member in ``g.staff``; otherwise to the sign-in page."""
+    g.staff = None
+    staff_id = session.get("staff_id")
+    if staff_id is not None:
+        with db() as reading:
+            staff = reading.get(StaffMember, staff_id)
+            if staff is not None and staff.active:
+                g.staff = staff
+            else:
+                session.clear()
+    if g.staff is None and request.endpoint not in PUBLIC:
+        return redirect(url_for("auth.sign_in"))
+    return None
+
+
+@bp.route("/entrar", methods=["GET", "POST"])
+def sign_in() -> Response | str | tuple[str, int]:
+    """The sign-in form; wrong passwords are limited per account and per address."""
+    if request.method == "GET":
+        if g.staff is not None:
+            return redirect(url_for(access.home(g.staff)))
+        return render_template("sign_in.html", email="")
+    email = request.form.get("email", "").strip().lower()[:254]
+    password = request.form.get("password", "")[:1000]
+    address = request.remote_addr or "unknown"
+    config = settings()
+    with db(write=True) as writing:
+        wait = signin_limits.retry_after(writing, config, email, address)
+        if wait is not None:
+            minutes = max(1, math.ceil(wait / 60))
+            message = f"Hubo demasiados intentos. Probá de nuevo en {minutes} minutos."
+            return render_template("sign_in.html", email=email, error=message), 429
+        staff = writing.scalars(select(StaffMember).where(StaffMember.email == email)).first()
+        if not passwords.verify(staff.password_hash if staff else None, password) or not staff or not staff.active:
+            signin_limits.record_failure(writing, config, email, address)
+            audit.record(writing, staff.id if staff else None, "sign_in_failed")
+            error = "El e-mail o la contraseña no son correctos."
+            return render_template("sign_in.html", email=email, error=error), 401
+        if passwords.needs_rehash(staff.password_hash):
+            staff.password_hash = passwords.hash_password(password)
+        audit.record(writing, staff.id, "sign_in")
+        staff_id, home = staff.id, access.home(staff)
+    session.clear()  # a fresh session (and CSRF token) for the signed-in staff member
+    session.permanent = True
+    session["staff_id"] = staff_id
+    return redirect(url_for(home))
+
+
+@bp.post("/salir")
+def sign_out() -> Response:
+    """Sign out (a form with the CSRF token)."""
+    if g.staff is not None:
+        with db(write=True) as writing:
+            audit.record(writing, g.staff.id, "sign_out")
+    session.clear()
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.get("/")
+def index() -> Response:
+    """The staff member's home page."""
+    return redirect(url_for(access.home(g.staff)))

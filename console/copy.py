@@ -1,0 +1,105 @@
+"""Every sentence the console writes for a customer (the outbox's ``text``) and the labels staff read.
+
+Each sentence is whole: where a value may be missing there is a whole alternative, never a fragment.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+
+CHANNELS = {"telegram": "Telegram", "whatsapp": "WhatsApp", "webchat": "Chat web"}
+
+CLAIM_STATUSES = {
+    "received": "Recibida",
+    "under_review": "En análisis",
+    "inspection_scheduled": "Inspección coordinada",
+    "approved": "Aprobada",
+    "rejected": "Rechazada",
+    "paid": "Pagada",
+    "closed": "Cerrada",
+}
+# The same, as the customer reads it inside a sentence ("tu denuncia está ...").
+CLAIM_STATUS_PHRASES = {
+    "received": "recibida",
+    "under_review": "en análisis",
+    "inspection_scheduled": "con la inspección coordinada",
+    "approved": "aprobada",
+    "rejected": "rechazada",
+    "paid": "pagada",
+    "closed": "cerrada",
+}
+CLAIM_TYPES = {
+    "collision": "Choque",
+    "theft": "Robo",
+    "hail": "Granizo",
+    "glass": "Cristales",
+    "fire": "Incendio",
+    "water_damage": "Daños por agua",
+    "other": "Otro",
+}
+LINES = {
+    "auto": "Auto",
+    "motorcycle": "Moto",
+    "home": "Hogar",
+    "business": "Comercio",
+    "building": "Consorcio",
+    "life": "Vida",
+    "personal_accident": "Accidentes personales",
+}
+POLICY_STATUSES = {"active": "Vigente", "expired": "Vencida", "cancelled": "Dada de baja"}
+HANDOFF_STATUSES = {"open": "Esperando", "taken": "Atendiendo", "closed": "Devuelta al asistente"}
+CANCELLATION_STATUSES = {
+    "requested": "Pedida",
+    "confirmed": "Confirmada por escrito",
+    "done": "Hecha",
+    "withdrawn": "Retirada",
+}
+ROLES = {"executive": "Ejecutivo/a", "supervisor": "Supervisor/a", "producer": "Productor/a (PAS)"}
+# Why the assistant handed a conversation over (the bot's reasons); anything else shows as it came.
+REASONS = {
+    "human_handoff": "Pidió hablar con una persona",
+    "quote": "Quiere una cotización",
+    "payment": "Consulta de pagos",
+    "policy_change": "Quiere cambiar su póliza",
+}
+# Reasons that are requests the assistant could not serve: they show as tasks too.
+TASK_REASONS = ("quote", "payment", "policy_change")
+EXPECTED_CONTACT = {
+    "within_2_hours": "Se le dijo que le respondemos dentro de las 2 horas.",
+    "next_business_day": "Se le dijo que le respondemos el próximo día hábil.",
+}
+
+
+def first_name(name: str) -> str:
+    """The first word of a staff member's name ("Valeria Sosa" -> "Valeria")."""
+    return name.split()[0] if name.split() else name
+
+
+def takeover(staff_name: str) -> str:
+    """What the customer reads when an executive takes the conversation."""
+    return f"Hola, soy {first_name(staff_name)}, de Aval. Ya leí lo que charlaste con el asistente; te escribo por acá."
+
+
+def handback() -> str:
+    """What the customer reads when the executive hands the conversation back to the assistant."""
+    return (
+        "Gracias por escribirnos. Te dejo de nuevo con el asistente de Mi Aval: si necesitás a una persona otra vez, "
+        "escribí «hablar con una persona»."
+    )
+
+
+def claim_update(number: str, status: str, note: str) -> str:
+    """News of a claim: its status in words, and the executive's note when there is one."""
+    phrase = CLAIM_STATUS_PHRASES[status]
+    if note:
+        return f"Novedades de tu denuncia {number}: está {phrase}. {note}"
+    return f"Novedades de tu denuncia {number}: está {phrase}."
+
+
+def when(instant: datetime | None) -> str:
+    """A date and time as staff read it: "lunes 30/11 09:00"."""
+    if instant is None:
+        return "—"
+    return f"{WEEKDAYS[instant.weekday()]} {instant:%d/%m %H:%M}"
