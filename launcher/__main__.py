@@ -20,6 +20,7 @@ from launcher.services import (
     service_env,
     start_actions,
     start_api,
+    start_courier,
     start_gateway,
     start_rasa_replicas,
     start_telegram_polling,
@@ -109,6 +110,10 @@ def run() -> int:
                 extra_env=gateway_env, workers=profile.gateway_workers,
             )  # fmt: skip
             services.append(gateway)
+            print("Starting the courier (staff messages and news to the customers' chats) ...", flush=True)
+            services.append(
+                start_courier(rasa.url, api.url, token, database_url, hops, extra_env=gateway_env)
+            )
         gateway_settings = SERVICE_SETTINGS["gateway"]
         if gateway_settings.from_env().telegram_enabled and not explicitly_set(gateway_settings, "public_url"):
             # A bot token and no public URL: chat on Telegram by polling (README, "Telegram").

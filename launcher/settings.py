@@ -53,6 +53,7 @@ SERVICE_SETTINGS: dict[str, type] = {
     "rasa": RasaSettings,
     "gateway": GatewaySettings,
     "telegram-polling": GatewaySettings,
+    "courier": GatewaySettings,
 }
 
 
