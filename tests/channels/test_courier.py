@@ -157,7 +157,7 @@ def test_takeover_pauses_the_assistant_until_handback(stack, gateway, fake_twili
     courier.run_once()
     assert fake_telegram.texts_to(chat_id)[-1] == reply
     staff = [event for event in tracker_events(stack, sender) if event["event"] == "bot" and event["text"] == reply]
-    assert len(staff) == 1 and staff[0]["metadata"] == {"from_staff": "Ana"}
+    assert len(staff) == 1 and staff[0]["metadata"]["from_staff"] == "Ana"
 
     back = "Te dejo con el asistente de Mi Aval. ¡Gracias!"
     add_row(stack.database_url, sender, "handback", back, staff_name="Ana")

@@ -53,7 +53,7 @@ def test_widget_shows_a_staff_reply_live_and_claim_news_at_the_next_visit(
         courier.run_once()
         expect(page.locator(f"{WIDGET} .msg.bot").last).to_have_text(reply, timeout=15_000)
         staff = [event for event in tracker_events(stack, sender) if event.get("text") == reply]
-        assert [event["metadata"] for event in staff] == [{"from_staff": "Ana"}]
+        assert [event["metadata"]["from_staff"] for event in staff] == ["Ana"]
         page.close()
 
         # The widget is closed; the claim's news wait for the next visit (and go by e-mail).
