@@ -42,7 +42,7 @@ from channels.outbox import Claimed, Outbox
 from channels.privacy import hashed_sender
 from channels.rasa import RasaClient, RasaUnavailable
 from channels.settings import Settings
-from channels.splitting import TELEGRAM_LIMIT, split_text
+from channels.splitting import TELEGRAM_LIMIT, WHATSAPP_LIMIT, split_text
 from channels.telegram.bot import make_bot
 from channels.whatsapp.outbound import twilio_client
 
@@ -53,7 +53,6 @@ WHATSAPP_WINDOW = timedelta(hours=24) - timedelta(minutes=5)
 # A WhatsApp message waiting for its window is looked at again this often, and given up after MAX_WAIT.
 WINDOW_RECHECK = timedelta(minutes=10)
 MAX_WAIT = timedelta(days=7)
-WHATSAPP_LIMIT = 1600
 
 
 class Retry(Exception):

@@ -95,6 +95,25 @@ class Outbox:
                     )  # fmt: skip
         return None
 
+    def wake(self, sender_id: str, now: datetime, lease: timedelta) -> int:
+        """The customer wrote (a WhatsApp window opened): their waiting rows are due now; how many.
+
+        Only rows waiting longer than a lease are touched: a row a courier holds right now is left to it.
+        """
+        with Session(self.engine) as session:
+            woken = session.execute(
+                update(OutboundMessage)
+                .where(
+                    OutboundMessage.sender_id == sender_id,
+                    OutboundMessage.status == "pending",
+                    OutboundMessage.available_at > now + lease,
+                )
+                .values(available_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            session.commit()
+        return woken
+
     def user(self, user_id: Optional[int]) -> Optional[User]:
         """The customer's account (opt-out, verified e-mail), if the row names one."""
         if user_id is None:

@@ -91,6 +91,19 @@ def test_whatsapp_without_template_waits_and_the_news_go_by_email(stack, fake_tw
     assert len(mails) == 1 and NEWS in mails[0]
     courier.run_once()  # not due again yet; and never a second e-mail
     assert len(news_mails(stack.outbox_dir, email)) == 1
+    assert fake_twilio.messages_to(sender) == []
+
+
+def test_waiting_whatsapp_news_go_when_the_customer_writes(stack, gateway, fake_twilio, fake_telegram):
+    sender = unique_whatsapp()
+    row_id = add_row(stack.database_url, sender, "claim_update", NEWS)
+    courier = make_courier(stack, fake_twilio, fake_telegram)
+    courier.run_once()
+    assert row(stack.database_url, row_id).status == "pending"
+    assert gateway.whatsapp(gateway.whatsapp_form(sender, "hola")).status_code == 200  # the window opens
+    courier.run_once()
+    assert [message.get("Body") for message in fake_twilio.messages_to(sender)] == [NEWS]
+    assert row(stack.database_url, row_id).delivered_via == "whatsapp"
 
 
 def test_a_channel_failure_is_retried_and_delivered_once(stack, fake_twilio, fake_telegram):
