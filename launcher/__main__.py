@@ -126,6 +126,7 @@ def run() -> int:
             print(f"  Rasa server      {replica.url}  (internal: only the gateway's signed messages)")
         if gateway:
             print(f"  Web chat demo    {gateway.url}/   <- open this in a browser")
+            print(f"  Courier          staff messages and news to the chats (log: {LOG_DIR / 'courier.log'})")
         if polling:
             print(f"  Telegram         polling for updates (log: {LOG_DIR / 'telegram-polling.log'})")
         print(f"  E-mail outbox    {outbox}  (one-time codes land here as .eml files)")
