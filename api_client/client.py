@@ -164,6 +164,11 @@ class MiAvalClient:
         except NotVerified:
             return None
 
+    def email_outbound(self, message_id: int) -> bool:
+        """E-mail an outbox message to its customer's verified address (once); whether it went now."""
+        body = self._request("POST", f"/v1/outbound/{int(message_id)}/email", retry=True).json()
+        return bool(body.get("emailed"))
+
     def forget_identity(self, identity: str) -> None:
         """Untie this chat identity from its account (sign out)."""
         self._request("DELETE", f"/v1/chat-identities/{_segment(identity)}", retry=True)

@@ -5,6 +5,18 @@ channel, and served at ``/webhooks/gateway/webhook``. It answers like the REST
 channel did (a JSON list of the bot's messages), but only to a request the
 gateway signed within the last minute and never sent before: anything else
 gets 401, whatever sender id it names.
+
+``POST /webhooks/gateway/control`` (signed the same way, body
+``{"hop": "control", "sender", "event", "text"?, "staff_name"?}``) lets the
+courier (``channels/courier.py``) act on a conversation while an executive has
+it: ``pause`` and ``resume`` append Rasa's ``ConversationPaused`` /
+``ConversationResumed``, ``staff_message`` records an executive's message as a
+``bot`` event with metadata ``{"from_staff": name}``, ``last_user_message``
+answers when the customer last wrote (WhatsApp's 24-hour window). Events are
+appended under the conversation's lock and saved through Rasa's own tracker
+store, so they also reach the event broker. A paused conversation answers a
+customer's message with ``[{"custom": {"conversation": "paused"}}]``: the
+gateway then stays silent instead of apologising for an empty answer.
 """
 
 from __future__ import annotations
@@ -14,6 +26,7 @@ from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, Event, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -25,6 +38,11 @@ from hop_auth.signing import CHANNEL_NAME, HopRefused, verify
 from shared_state import state_from_url
 
 log = logging.getLogger(__name__)
+
+# What a paused conversation answers instead of nothing (channels.replies reads it).
+PAUSED_ANSWER = [{"custom": {"conversation": "paused"}}]
+CONTROL_EVENTS = ("pause", "resume", "staff_message", "last_user_message")
+MAX_STAFF_TEXT = 4000
 
 
 class GatewayInput(InputChannel):
@@ -69,6 +87,58 @@ class GatewayInput(InputChannel):
                 log.error("gateway channel: the message timed out")
             except Exception:
                 log.exception("gateway channel: the message failed")
+            if not collector.messages and await _is_paused(request, sender):
+                return response.json(PAUSED_ANSWER)
             return response.json(collector.messages)
 
+        @gateway.route("/control", methods=["POST"])
+        async def control(request: Request) -> HTTPResponse:
+            try:
+                payload = verify(self.secret, request.headers, request.body or b"", self.nonces)
+            except HopRefused as refused:
+                log.warning("gateway control refused a request: %s", refused.reason)
+                return response.json({"error": "unauthorized"}, status=401)
+            sender, event = payload.get("sender"), payload.get("event")
+            text, staff_name = payload.get("text"), payload.get("staff_name")
+            if payload.get("hop") != "control" or not isinstance(sender, str) or not sender:
+                return response.json({"error": "hop control and sender are required"}, status=400)
+            if event not in CONTROL_EVENTS:
+                return response.json({"error": "unknown event"}, status=400)
+            if event == "staff_message" and not (
+                isinstance(text, str) and text.strip() and len(text) <= MAX_STAFF_TEXT and isinstance(staff_name, str)
+            ):
+                return response.json({"error": "staff_message needs text and staff_name"}, status=400)
+            agent = request.app.ctx.agent
+            if event == "last_user_message":
+                return response.json({"last_user_message_at": await _last_user_message_at(agent, sender)})
+            appended: Event
+            if event == "pause":
+                appended = ConversationPaused()
+            elif event == "resume":
+                appended = ConversationResumed()
+            else:
+                appended = BotUttered(text=text, metadata={"from_staff": staff_name})
+            async with agent.lock_store.lock(sender):
+                tracker = await agent.processor.fetch_tracker_with_initial_session(sender)
+                tracker.update(appended)
+                await agent.processor.save_tracker(tracker)
+            return response.json({"ok": True, "paused": tracker.is_paused()})
+
         return gateway
+
+
+async def _is_paused(request: Request, sender: str) -> bool:
+    """Whether an executive has this conversation (Rasa predicted nothing because it is paused)."""
+    try:
+        tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
+    except Exception:
+        log.exception("gateway channel: could not read whether the conversation is paused")
+        return False
+    return tracker is not None and tracker.is_paused()
+
+
+async def _last_user_message_at(agent: Any, sender: str) -> Optional[float]:
+    """When the customer last wrote in this conversation (epoch seconds), None if never (or not kept)."""
+    tracker = await agent.tracker_store.retrieve(sender)
+    last = tracker.get_last_event_for(UserUttered) if tracker is not None else None
+    return last.timestamp if last is not None else None

@@ -17,7 +17,7 @@ from channels.choices import ChoiceMemory
 from channels.privacy import hashed_sender
 from channels.rasa import RasaClient, RasaUnavailable, inform
 from channels.ratelimit import RateLimiter
-from channels.replies import Reply, TextReply, from_rasa, turn_buttons
+from channels.replies import Paused, Reply, TextReply, from_rasa, turn_buttons
 from shared_state import StateUnavailable
 
 log = logging.getLogger(__name__)
@@ -146,6 +146,8 @@ class Assistant:
         except RasaUnavailable as exc:
             log.error("rasa unavailable for %s: %s", hashed_sender(sender_id), exc)
             return [TextReply(copy.APOLOGY)]
+        if any(isinstance(reply, Paused) for reply in replies):
+            return []  # an executive has the conversation: their answer comes through the outbox
         if not replies:
             # Rasa answers nothing when an action failed: the user must not be left in silence.
             log.error("rasa gave no answer to %s", hashed_sender(sender_id))

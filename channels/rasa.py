@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import requests
 
 from channels.routing import replica_order
 from hop_auth.shared_secrets import RASA_CHANNEL_SECRET, required_secret
-from hop_auth.signing import CHANNEL_PATH, sign_message
+from hop_auth.signing import CHANNEL_PATH, CONTROL_PATH, SignedRequest, sign_control, sign_message
 
 log = logging.getLogger(__name__)
 
@@ -58,25 +58,41 @@ class RasaClient:
 
     def send(self, sender_id: str, message: str, timeout: Optional[float] = None) -> list[dict[str, Any]]:
         """The list of bot messages Rasa answers (may be empty); RasaUnavailable on any failure."""
+        body = self._routed(sender_id, CHANNEL_PATH, lambda: sign_message(self.secret, sender_id, message), timeout)
+        if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
+            raise RasaUnavailable("not a list of messages")
+        return body
+
+    def control(
+        self, sender_id: str, event: str, *, text: Optional[str] = None, staff_name: Optional[str] = None
+    ) -> dict[str, Any]:
+        """Act on the conversation on its replica (``bot/gateway_channel.py``: pause, resume, staff_message,
+        last_user_message); the JSON answer, RasaUnavailable on any failure."""
+        body = self._routed(
+            sender_id, CONTROL_PATH, lambda: sign_control(self.secret, sender_id, event, text=text,
+                                                          staff_name=staff_name), None,
+        )  # fmt: skip
+        if not isinstance(body, dict):
+            raise RasaUnavailable("not an object")
+        return body
+
+    def _routed(
+        self, sender_id: str, path: str, signed: Callable[[], SignedRequest], timeout: Optional[float]
+    ) -> Any:
+        """POST to the sender's home replica, to the next ones only when a replica refused."""
         refused: list[str] = []
         for replica in replica_order(sender_id, self.replicas):
             try:
-                body = self._post(replica, sender_id, message, timeout or self.timeout)
+                # Signed for each replica tried: a nonce is good once, on any replica.
+                return self._post(replica + path, signed(), timeout or self.timeout)
             except _Refused as exc:
                 refused.append(str(exc))
-                log.warning("rasa replica %s refused a message (%s): trying the next one", replica, exc)
-                continue
-            if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
-                raise RasaUnavailable("not a list of messages")
-            return body
+                log.warning("rasa replica %s refused a request (%s): trying the next one", replica, exc)
         raise RasaUnavailable(", ".join(refused))
 
-    def _post(self, replica: str, sender_id: str, message: str, timeout: float) -> Any:
-        # Signed for each replica tried: a nonce is good once, on any replica.
-        signed = sign_message(self.secret, sender_id, message)
+    def _post(self, url: str, signed: SignedRequest, timeout: float) -> Any:
         try:
-            response = self.session.post(replica + CHANNEL_PATH, data=signed.body, headers=signed.headers,
-                                         timeout=timeout)  # fmt: skip
+            response = self.session.post(url, data=signed.body, headers=signed.headers, timeout=timeout)
         except requests.Timeout as exc:
             if isinstance(exc, requests.ConnectTimeout):
                 raise _Refused(type(exc).__name__) from exc

@@ -46,7 +46,13 @@ class SignedOut:
     """
 
 
-Reply = Union[TextReply, ImageReply, DocumentReply, SignedOut]
+@dataclass(frozen=True)
+class Paused:
+    """Not shown: an executive has this conversation, so the assistant said nothing on purpose
+    (custom payload ``{"conversation": "paused"}``, see ``bot/gateway_channel.py``)."""
+
+
+Reply = Union[TextReply, ImageReply, DocumentReply, SignedOut, Paused]
 
 
 def _buttons(raw: Any) -> tuple[Button, ...]:
@@ -89,6 +95,8 @@ def from_rasa(messages: list[dict[str, Any]]) -> list[Reply]:
                 replies.append(document)
             elif isinstance(custom, dict) and custom.get("session") == "signed_out":
                 replies.append(SignedOut())
+            elif isinstance(custom, dict) and custom.get("conversation") == "paused":
+                replies.append(Paused())
             else:
                 log.info("custom message without a document ignored")
     return replies

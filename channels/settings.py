@@ -66,6 +66,16 @@ class Settings:
     telegram_base_file_url: str = env("TELEGRAM_BASE_FILE_URL", "https://api.telegram.org/file/bot")
     # Web chat: origins whose pages may call the web chat API (empty: PUBLIC_URL's origin only).
     webchat_allowed_origins: tuple[str, ...] = env("WEBCHAT_ALLOWED_ORIGINS", ())
+    # An approved WhatsApp template (Twilio Content API, HX...) for news outside the 24-hour window; its one
+    # variable {{1}} is the news. Empty: such news wait for the customer's next message (and go by e-mail).
+    twilio_news_template_sid: str = env("TWILIO_NEWS_TEMPLATE_SID")
+    # The courier (python -m channels.courier): how often it looks for messages to deliver, how many tries
+    # a message gets before it is marked failed, the first wait after a failure (doubled each time), and how
+    # long a claimed message stays with the courier that claimed it.
+    courier_poll_seconds: float = env("COURIER_POLL_SECONDS", 2.0)
+    courier_max_attempts: int = env("COURIER_MAX_ATTEMPTS", 6)
+    courier_retry_seconds: float = env("COURIER_RETRY_SECONDS", 10.0)
+    courier_lease_seconds: float = env("COURIER_LEASE_SECONDS", 120.0)
     # Largest file accepted from a user (the API refuses above 10 MB anyway).
     max_upload_bytes: int = env("GATEWAY_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 

@@ -7,6 +7,10 @@ API (also what benchmarks drive):
   a repeated ``id`` (a client's retry) answers ``{"messages": [], "duplicate": true}``.
 - ``POST /webchat/uploads`` multipart ``sender`` + ``file`` → 200 ``{"messages": [...]}``.
 - ``POST /webchat/locations`` ``{"sender", "latitude", "longitude"}`` → 200 ``{"messages": [...]}``.
+- ``POST /webchat/updates`` ``{"sender", "after"?}`` → 200 ``{"messages": [...], "cursor"}``: what Aval's
+  staff sent this conversation (an executive's replies, claim news; ``channels/courier.py``) after the
+  ``cursor`` of an earlier call. The widget asks every few seconds while it is open, and on the next
+  visit. POST, so that the sender id (the conversation's only key) never sits in a URL.
 
 Each message is ``{"type": "text", "text", "buttons": [{"title", "payload"}]}``,
 ``{"type": "image", "url"}`` or ``{"type": "document", "url", "filename", "content_type"}``
@@ -25,6 +29,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from channels.assistant import IncomingFile
 from channels.gateway import current_gateway
+from channels.outbox import shown_in_webchat
 from channels.replies import DocumentReply, ImageReply, Reply, SignedOut, TextReply
 from channels.settings import origin
 
@@ -178,3 +183,22 @@ def location() -> Response:
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return _bad_request("invalid_location", "latitude and longitude out of range.")
     return _answer(current_gateway().assistant.location(sender, float(latitude), float(longitude)))
+
+
+@webchat.post("/webchat/updates")
+def updates() -> Response:
+    """Messages from Aval's staff for this conversation after ``after`` (a cursor from an earlier answer)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _bad_request("invalid_json", "Expected a JSON object.")
+    sender = _sender(body.get("sender"))
+    if sender is None:
+        return _bad_request("invalid_sender", "sender must be web:<22-64 url-safe characters>.")
+    after = body.get("after", 0)
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        return _bad_request("invalid_cursor", "after must be a cursor from an earlier answer.")
+    found = shown_in_webchat(current_gateway().deliveries.engine, sender, after)
+    return jsonify({
+        "messages": [to_json(TextReply(text)) for _, text in found],
+        "cursor": found[-1][0] if found else after,
+    })  # fmt: skip

@@ -25,6 +25,8 @@ from hop_auth.replay import NonceStore
 # Rasa's custom channel: Rasa serves it at /webhooks/<name>/webhook.
 CHANNEL_NAME = "gateway"
 CHANNEL_PATH = f"/webhooks/{CHANNEL_NAME}/webhook"
+# The courier's route to pause, resume and record an executive's messages in a conversation.
+CONTROL_PATH = f"/webhooks/{CHANNEL_NAME}/control"
 
 TIMESTAMP_HEADER = "X-Gateway-Timestamp"
 NONCE_HEADER = "X-Gateway-Nonce"
@@ -79,6 +81,19 @@ def sign_message(secret: str, sender: str, message: str, now: Optional[float] = 
     """The signed request that hands ``message`` from ``sender`` to Rasa."""
     body = json.dumps({"sender": sender, "message": message}, ensure_ascii=False).encode()
     return sign_body(secret, body, now=now)
+
+
+def sign_control(
+    secret: str, sender: str, event: str, *, text: Optional[str] = None, staff_name: Optional[str] = None
+) -> SignedRequest:
+    """The signed request that acts on ``sender``'s conversation (``CONTROL_PATH``); ``"hop": "control"``
+    in the body keeps a control request from passing for a message and the other way round."""
+    payload: dict[str, Any] = {"hop": "control", "sender": sender, "event": event}
+    if text is not None:
+        payload["text"] = text
+    if staff_name is not None:
+        payload["staff_name"] = staff_name
+    return sign_body(secret, json.dumps(payload, ensure_ascii=False).encode())
 
 
 def verify(

@@ -23,6 +23,7 @@ from launcher.services import (
     start_actions,
     start_api,
     start_console,
+    start_courier,
     start_gateway,
     start_rasa_replicas,
     start_telegram_polling,
@@ -122,6 +123,10 @@ def run() -> int:
                 extra_env=gateway_env, workers=profile.gateway_workers,
             )  # fmt: skip
             services.append(gateway)
+            print("Starting the courier (staff messages and news to the customers' chats) ...", flush=True)
+            services.append(
+                start_courier(rasa.url, api.url, token, database_url, hops, extra_env=gateway_env)
+            )
         gateway_settings = SERVICE_SETTINGS["gateway"]
         if gateway_settings.from_env().telegram_enabled and not explicitly_set(gateway_settings, "public_url"):
             # A bot token and no public URL: chat on Telegram by polling (README, "Telegram").
@@ -134,6 +139,7 @@ def run() -> int:
             print(f"  Rasa server      {replica.url}  (internal: only the gateway's signed messages)")
         if gateway:
             print(f"  Web chat demo    {gateway.url}/   <- open this in a browser")
+            print(f"  Courier          staff messages and news to the chats (log: {LOG_DIR / 'courier.log'})")
         if polling:
             print(f"  Telegram         polling for updates (log: {LOG_DIR / 'telegram-polling.log'})")
         print(f"  Staff console    {console.url}/   (Aval's staff; demo accounts below)")

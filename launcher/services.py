@@ -411,3 +411,30 @@ def start_telegram_polling(
 def telegram_polling_command() -> list[str]:
     """Telegram without a public URL: ``python -m channels.telegram_polling``."""
     return [str(APP_BIN / "python"), "-m", "channels.telegram_polling"]
+def start_courier(
+    rasa_url: str,
+    api_url: str,
+    token: str,
+    database_url: str,
+    hops: HopSecrets,
+    log_dir: Path = LOG_DIR,
+    extra_env: Optional[dict[str, str]] = None,
+    name: str = "courier",
+) -> ServiceProcess:
+    """The courier (``python -m channels.courier``): delivers the outbox to Telegram, WhatsApp and the web chat.
+
+    No port: it only sends. It gets the gateway's settings (bot token, Twilio account, Rasa's channel secret
+    for the control route, the API token for e-mails). A supervisor restarts it like any service.
+    """
+    own = environment(
+        SERVICE_SETTINGS["courier"], rasa_url=rasa_url, api_url=api_url, api_token=token,
+        database_url=database_url, rasa_channel_secret=hops.rasa_channel_secret,
+    )  # fmt: skip
+    env = service_env("courier", {**own, **(extra_env or {})})
+    command = [str(APP_BIN / "python"), "-m", "channels.courier"]
+    process, log_path = _spawn(name, command, env, log_dir)
+    service = ServiceProcess(name=name, url="", process=process, log_path=log_path, env=env, command=command)
+    time.sleep(0.5)
+    if not service.alive():
+        raise ServiceFailed(f"{name} exited:\n{service.log_tail()}")
+    return service

@@ -58,6 +58,7 @@ SERVICE_SETTINGS: dict[str, type] = {
     "gateway": GatewaySettings,
     "telegram-polling": GatewaySettings,
     "console": ConsoleSettings,
+    "courier": GatewaySettings,
 }
 
 

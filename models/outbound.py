@@ -48,3 +48,10 @@ class OutboundMessage(Base):
     delivered_via: Mapped[Optional[str]] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     delivered_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # The courier (channels/courier.py) that claims a row leases it until then; after a failure the next try
+    # waits until then (back-off). A pending row whose time has come (or None) is free to claim.
+    available_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime, index=True)
+    # When the channel accepted the text: a retry after that only finishes the tracker's part (never resends).
+    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # When the news went by e-mail (web chat; WhatsApp outside its 24-hour window without a template).
+    emailed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -21,7 +21,8 @@ CODE_PATTERN = re.compile(r"(?<!\d)\d{3}\s?\d{3}(?!\d)")
 class ActionSessionStart(Action):
     """A new session asks the API who the user is; nothing from the last session is trusted
     about the user. A half-reported claim is carried over, so it is never lost: asking to
-    report a claim again resumes it with what was already said."""
+    report a claim again resumes it with what was already said. A conversation an executive
+    has (paused) stays paused: only their handback resumes it."""
 
     def name(self) -> str:
         return "action_session_start"
@@ -42,8 +43,21 @@ class ActionSessionStart(Action):
         # A verified identity went through sign-in, where the notice had been shown.
         if user is not None or privacy_notice_was_shown(tracker):
             events.append(SlotSet("privacy_notice_shown", True))
+        if taken_by_staff(tracker):
+            events.append(ConversationPaused())
         events.append(ActionExecuted("action_listen"))
         return events
+
+
+def taken_by_staff(tracker: Tracker) -> bool:
+    """Whether the last session ended paused (an executive took it, ``channels/courier.py``, and has not
+    handed it back): a new session must not let the assistant speak in the middle of their conversation."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "pause":
+            return True
+        if event.get("event") == "resume":
+            return False
+    return False
 
 
 def privacy_notice_was_shown(tracker: Tracker) -> bool:

@@ -10,6 +10,9 @@
  * labels); Escape closes the panel and Tab stays inside it while it is open; the log is a focusable
  * role="log" whose own announcements are off: only the assistant's messages (and its choices, as one
  * group) are read, through a separate live region.
+ * What Aval's staff send (an executive's replies, claim news) is fetched from /webchat/updates every
+ * POLL_SECONDS while the panel is open and the page visible, and once on each visit; localStorage keeps
+ * the cursor of what this browser already showed.
  */
 (function () {
   "use strict";
@@ -19,6 +22,8 @@
   var STORE_SENDER = "miaval.webchat.sender";
   var STORE_HISTORY = "miaval.webchat.history";
   var STORE_OPEN = "miaval.webchat.open";
+  var STORE_CURSOR = "miaval.webchat.cursor";
+  var POLL_SECONDS = 4;
   var HISTORY_LIMIT = 200;
   /* The API's CHAT_SESSION_IDLE_DAYS default: the browser forgets the id no later than the server does. */
   var SESSION_IDLE_DAYS = 30;
@@ -364,6 +369,7 @@
     sender = null;
     forget(TAB, STORE_HISTORY);
     forget(LOCAL, STORE_SENDER);
+    forget(LOCAL, STORE_CURSOR);
     while (log.firstChild) log.removeChild(log.firstChild);
     while (announcer.firstChild) announcer.removeChild(announcer.firstChild);
     busy(false);
@@ -498,10 +504,38 @@
   }
   start();
 
+  /* Messages from Aval's staff sent since the last ones this browser showed. */
+  var polling = false;
+  function pollUpdates() {
+    if (!sender || polling) return;
+    var asked = generation;
+    var id = sender;
+    var stored = load(LOCAL, STORE_CURSOR, null);
+    var after = stored && stored.sender === id && typeof stored.after === "number" ? stored.after : 0;
+    polling = true;
+    fetch(GATEWAY + "/webchat/updates", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: id, after: after })
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) {
+        polling = false;
+        if (!body || asked !== generation || id !== sender || typeof body.cursor !== "number") return;
+        save(LOCAL, STORE_CURSOR, { sender: id, after: body.cursor });
+        showAnswer(body.messages || []);
+      })
+      .catch(function () { polling = false; });
+  }
+
   function mount() {
     document.body.appendChild(host);
     var open = load(LOCAL, STORE_OPEN, null);
     setOpen(open === null ? (script && script.getAttribute("data-open") === "true") : open, false);
+    pollUpdates();
+    window.setInterval(function () {
+      if (!panel.hidden && document.visibilityState === "visible") pollUpdates();
+    }, POLL_SECONDS * 1000);
   }
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
 })();

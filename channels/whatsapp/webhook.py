@@ -11,12 +11,15 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import datetime, timedelta, timezone
 
 import requests
 from flask import Blueprint, Response, abort, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from channels import copy
 from channels.gateway import Gateway, current_gateway
+from channels.outbox import Outbox
 from channels.privacy import hashed_sender
 from channels.replies import Reply, TextReply
 from channels.whatsapp.inbound import Inbound, download_media
@@ -50,12 +53,24 @@ def answer(gateway: Gateway, inbound: Inbound) -> list[Reply]:
     return assistant.unsupported(inbound.sender_id)
 
 
+def _wake_waiting_news(gateway: Gateway, sender_id: str) -> None:
+    """The customer wrote: news waiting for their 24-hour window go now (``channels/courier.py``)."""
+    lease = timedelta(seconds=gateway.settings.courier_lease_seconds)
+    try:
+        Outbox(gateway.deliveries.engine).wake(sender_id, datetime.now(timezone.utc), lease)
+    except SQLAlchemyError as exc:  # the news go at the courier's next look anyway
+        log.error("could not wake waiting news for %s: %s", hashed_sender(sender_id), type(exc).__name__)
+
+
 def _safe_answer(gateway: Gateway, inbound: Inbound) -> list[Reply]:
     try:
         return answer(gateway, inbound)
     except Exception as exc:  # the user gets an apology whatever broke
         log.exception("WhatsApp answer failed for %s: %s", hashed_sender(inbound.sender_id), type(exc).__name__)
         return [TextReply(copy.APOLOGY)]
+    finally:
+        # After Rasa recorded the message: the courier reads the window from it.
+        _wake_waiting_news(gateway, inbound.sender_id)
 
 
 @whatsapp.post("/whatsapp/webhook")

@@ -61,3 +61,15 @@ def receipt_email(mailer: Mailer, to: str, claim_number: str, receipt: Document)
     )
     attachment = Attachment(receipt.filename, receipt.content_type, receipt.content)
     return mailer.build(to, f"Constancia de tu denuncia {claim_number}", text, (attachment,))
+
+
+def news_email(mailer: Mailer, to: str, news: str) -> EmailMessage:
+    """News from Aval for the customer (a claim's new status, a note from an executive): ``news`` is the
+    whole sentence the console wrote, the same the customer reads in the chat."""
+    text = (
+        "¡Hola!\n\n"
+        f"{news}\n\n"
+        "También lo ves en el chat de Mi Aval. Si no querés recibir más novedades, avisanos en el chat.\n\n"
+        "Mi Aval\n"
+    )
+    return mailer.build(to, "Novedades de Mi Aval", text)

@@ -234,3 +234,16 @@ def test_codes_never_reach_a_handoff_context(api_env):
     context = handoff_context(tracker)
     assert not re.search(r"\d{6}", str(context["last_messages"]))
     assert context["active_form"] == "sign_in_form"
+
+
+def test_a_new_session_stays_paused_while_an_executive_has_the_conversation(api_env):
+    identity = new_identity("telegram")
+    taken = load_tracker("new_conversation", identity)
+    taken.events.extend([{"event": "pause", "timestamp": 1.0}, {"event": "bot", "text": "Hola, soy Ana."}])
+    events, _ = run(ActionSessionStart(), taken)
+    assert [event["event"] for event in events][-2:] == ["pause", "action"]
+
+    handed_back = load_tracker("new_conversation", identity)
+    handed_back.events.extend([{"event": "pause"}, {"event": "resume"}])
+    events, _ = run(ActionSessionStart(), handed_back)
+    assert "pause" not in [event["event"] for event in events]

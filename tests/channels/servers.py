@@ -46,6 +46,7 @@ class FakeTelegram(_Server):
         self.calls: list[Call] = []
         self.files: dict[str, bytes] = {}  # file_id -> bytes users "sent"
         self.updates: list[dict[str, Any]] = []  # served to getUpdates (polling)
+        self.failures: dict[str, int] = {}  # method -> how many next calls answer 500 (an outage)
         self._ids = itertools.count(1000)
         self._lock = threading.Lock()
         app = Flask("fake-telegram")
@@ -95,6 +96,9 @@ class FakeTelegram(_Server):
             fields["reply_markup"] = json.loads(fields["reply_markup"])
         files = {name: (sent.filename or "", sent.read()) for name, sent in request.files.items()}
         with self._lock:
+            if self.failures.get(method):
+                self.failures[method] -= 1
+                return jsonify({"ok": False, "error_code": 500, "description": "Internal Server Error"}), 500
             self.calls.append(Call(method=method, fields=fields, files=files))
         if method == "getMe":
             result: Any = {"id": 4242, "is_bot": True, "first_name": "Mi Aval", "username": "miaval_test_bot"}
@@ -146,6 +150,7 @@ class FakeTwilio(_Server):
         self.messages: list[dict[str, Any]] = []
         self.media: dict[str, tuple[str, bytes]] = {}  # name -> (content type, bytes)
         self.media_fetches: list[str] = []
+        self.failures = 0  # how many next Messages.json calls answer 503 (an outage)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         app = Flask("fake-twilio")
@@ -162,6 +167,9 @@ class FakeTwilio(_Server):
             return jsonify({"code": 20003, "message": "Authenticate", "status": 401}), 401
         form = {key: request.form.getlist(key) if key == "MediaUrl" else value for key, value in request.form.items()}
         with self._lock:
+            if self.failures:
+                self.failures -= 1
+                return jsonify({"code": 20500, "message": "Service unavailable", "status": 503}), 503
             self.messages.append(form)
         message_sid = f"SM{next(self._ids):032d}"
         return jsonify(

@@ -9,7 +9,7 @@ from channels.assistant import without_control_characters
 from channels.choices import CALLBACK_DATA_LIMIT, CallbackKeys, ChoiceMemory
 from channels.emphasis import telegram_html
 from channels.ratelimit import RateLimiter
-from channels.replies import Button, DocumentReply, SignedOut, TextReply, from_rasa, turn_buttons
+from channels.replies import Button, DocumentReply, Paused, SignedOut, TextReply, from_rasa, turn_buttons
 from channels.settings import Settings
 from channels.splitting import TELEGRAM_LIMIT, WHATSAPP_LIMIT, split_text
 from channels.whatsapp.render import to_messages, twiml
@@ -121,3 +121,8 @@ def test_telegram_gets_bold_pairs_and_everything_else_escaped():
     assert telegram_html("*Laura Gómez* · <b>Río & Plata</b> 3*4") == (
         "<b>Laura Gómez</b> · &lt;b&gt;Río &amp; Plata&lt;/b&gt; 3*4"
     )
+
+
+def test_a_paused_conversation_is_read_as_paused_not_as_an_empty_answer():
+    assert from_rasa([{"recipient_id": "x", "custom": {"conversation": "paused"}}]) == [Paused()]
+    assert from_rasa([{"recipient_id": "x", "custom": {"conversation": "other"}}]) == []

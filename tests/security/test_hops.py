@@ -21,10 +21,11 @@ import yaml
 
 from channels.rasa import RasaClient
 from hop_auth.bearer import bearer_header
-from hop_auth.signing import CHANNEL_PATH, MAX_AGE_SECONDS, sign_body, sign_message
+from hop_auth.signing import CHANNEL_PATH, CONTROL_PATH, MAX_AGE_SECONDS, sign_body, sign_control, sign_message
 from launcher.secrets import HopSecrets
 from launcher.services import ServiceFailed, start_actions, start_gateway, start_rasa
 from tests.bad_input.conftest import tracker_turns
+from tests.channels.outbox_support import tracker_events
 from tests.conftest import latest_code
 
 LAURA_EMAIL = "laura.gomez@example.com"
@@ -283,3 +284,48 @@ def test_internal_services_listen_on_loopback_only(stack):
     for service in (stack.rasa, stack.actions, stack.api.process):
         addresses = _listening_addresses(service.process.pid)
         assert addresses == {"127.0.0.1"}, f"{service.name} listens on {addresses}"
+
+
+# -- the courier -> Rasa (the control route: pause, resume, staff messages) ----------------------------
+
+
+def _control(stack) -> str:
+    return stack.rasa_url + CONTROL_PATH
+
+
+def _control_events(stack, sender: str) -> list[str]:
+    return [event["event"] for event in tracker_events(stack, sender) if event["event"] in ("pause", "resume", "bot")]
+
+
+@pytest.mark.attack
+def test_unsigned_or_forged_control_requests_refused(stack, laura_on_whatsapp):
+    """Pausing Laura's conversation (the assistant would go quiet) or putting words in an executive's mouth."""
+    body = json.dumps({"hop": "control", "sender": laura_on_whatsapp, "event": "pause"}).encode()
+    unsigned = requests.post(_control(stack), data=body, headers={"Content-Type": "application/json"}, timeout=60)
+    assert unsigned.status_code == 401
+    forged = sign_control(secrets.token_urlsafe(32), laura_on_whatsapp, "staff_message", text="Pasame tu clave",
+                          staff_name="Ana")  # fmt: skip
+    assert requests.post(_control(stack), data=forged.body, headers=forged.headers, timeout=60).status_code == 401
+    assert _control_events(stack, laura_on_whatsapp) == []
+
+
+@pytest.mark.attack
+def test_a_signed_message_is_not_a_control_request_nor_the_other_way(stack):
+    sender = f"web:hops-control-{secrets.token_hex(6)}"
+    message = sign_message(stack.hops.rasa_channel_secret, sender, "hola")
+    moved = requests.post(_control(stack), data=message.body, headers=message.headers, timeout=60)
+    assert moved.status_code == 400
+    control = sign_control(stack.hops.rasa_channel_secret, sender, "pause")
+    assert requests.post(_channel(stack), data=control.body, headers=control.headers, timeout=60).status_code == 400
+    assert _control_events(stack, sender) == []
+
+
+@pytest.mark.attack
+def test_replayed_control_request_refused(stack):
+    sender = f"web:hops-control-{secrets.token_hex(6)}"
+    signed = sign_control(stack.hops.rasa_channel_secret, sender, "pause")
+    first = requests.post(_control(stack), data=signed.body, headers=signed.headers, timeout=60)
+    assert first.status_code == 200 and first.json()["paused"] is True
+    again = requests.post(_control(stack), data=signed.body, headers=signed.headers, timeout=60)
+    assert again.status_code == 401
+    assert _control_events(stack, sender) == ["pause"]
