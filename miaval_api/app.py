@@ -38,9 +38,9 @@ def create_app(config: Union[Settings, Mapping[str, Any], None] = None) -> Flask
         settings, Database(settings.database_url, settings.db_pool_size), Mailer(settings)
     )
 
-    from miaval_api.routes import claims, clients, documents, health, identity, policies, reference
+    from miaval_api.routes import claims, clients, documents, health, identity, people, policies, reference
 
-    for module in (health, identity, clients, policies, documents, claims, reference):
+    for module in (health, identity, clients, policies, documents, claims, reference, people):
         app.register_blueprint(module.bp)
 
     @app.before_request
