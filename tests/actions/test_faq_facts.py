@@ -80,7 +80,7 @@ def test_how_it_works_names_both_ways_of_linking():
     assert "con una red social o con tu e-mail" in answer
 
 
-@pytest.mark.parametrize("name", ["utter_cancel_only_executive", "utter_faq/remove_profile_effect"])
+@pytest.mark.parametrize("name", ["utter_cancel_requested", "utter_cancel_already_requested", "utter_faq/remove_profile_effect"])
 def test_cancelling_needs_the_insureds_written_confirmation(name):
     answer = text(name)
     assert "confirmación por escrito del asegurado" in answer
