@@ -16,6 +16,7 @@ from api_client.errors import (
 from api_client.types import (
     AccountDeleted,
     Attachment,
+    CancellationRequest,
     Claim,
     ClaimDraft,
     ClientProfile,
@@ -44,6 +45,7 @@ __all__ = [
     "RateLimited",
     "AccountDeleted",
     "Attachment",
+    "CancellationRequest",
     "Claim",
     "ClaimDraft",
     "ClientProfile",

@@ -21,6 +21,7 @@ from api_client.errors import CODE_ERRORS, STATUS_ERRORS, ApiError, BackendUnava
 from api_client.types import (
     AccountDeleted,
     Attachment,
+    CancellationRequest,
     Claim,
     ClaimDraft,
     ClientProfile,
@@ -292,4 +293,21 @@ class MiAvalClient:
             retry=False,
             json={"chat_identity": identity, "reason": reason, "context": context},
         ).json()
-        return Handoff(id=body["handoff"]["id"], expected_contact=body["handoff"]["expected_contact"])
+        return Handoff.from_json(body["handoff"])
+
+    def request_cancellation(
+        self, identity: str, policy_number: str, reason: Optional[str] = None
+    ) -> CancellationRequest:
+        """Record that the verified user asks to cancel one of their policies; asking again returns the open request."""
+        body = self._request(
+            "POST",
+            "/v1/cancellation-requests",
+            retry=True,  # idempotent: an open request for the same policy is returned, not repeated
+            json={"chat_identity": identity, "policy_number": policy_number, "reason": reason},
+        ).json()
+        return CancellationRequest.from_json(body["cancellation_request"], created=body["created"])
+
+    def set_news(self, identity: str, opt_out: bool) -> bool:
+        """Stop (``opt_out``) or resume the messages Aval sends unasked; the setting now."""
+        body = self._request("PUT", "/v1/me/news", identity=identity, retry=True, json={"opt_out": opt_out}).json()
+        return bool(body["news"]["opt_out"])

@@ -246,6 +246,38 @@ class Document:
 class Handoff:
     id: int
     expected_contact: str  # a sentence-free hint, e.g. "next_business_day" or "within_2_hours"
+    office_open: bool = True
+    answer_from: Optional[datetime] = None  # the desk's next opening, local time (None: within 2 hours)
+    answer_in_days: Optional[int] = None  # local days from today to answer_from (0 today, 1 tomorrow)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Handoff:
+        return cls(
+            id=data["id"],
+            expected_contact=data["expected_contact"],
+            office_open=data.get("office_open", True),
+            answer_from=_datetime(data.get("answer_from")),
+            answer_in_days=data.get("answer_in_days"),
+        )
+
+
+@dataclass(frozen=True)
+class CancellationRequest:
+    id: int
+    policy_number: str
+    status: str  # requested | confirmed | done | withdrawn
+    reason: Optional[str]  # moved_or_sold | price | not_needed | other
+    created: bool  # False: a request for this policy was already open
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], created: bool) -> CancellationRequest:
+        return cls(
+            id=data["id"],
+            policy_number=data["policy_number"],
+            status=data["status"],
+            reason=data.get("reason"),
+            created=created,
+        )
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,19 @@ def create_app(config: Union[Settings, Mapping[str, Any], None] = None) -> Flask
         settings, Database(settings.database_url, settings.db_pool_size), Mailer(settings)
     )
 
-    from miaval_api.routes import claims, clients, documents, health, identity, outbound, policies, reference
+    from miaval_api.routes import (
+        claims,
+        clients,
+        documents,
+        health,
+        identity,
+        outbound,
+        people,
+        policies,
+        reference,
+    )
 
-    for module in (health, identity, clients, policies, documents, claims, reference, outbound):
+    for module in (health, identity, clients, policies, documents, claims, reference, outbound, people):
         app.register_blueprint(module.bp)
 
     @app.before_request

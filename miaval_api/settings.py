@@ -56,6 +56,8 @@ class Settings:
     serve_bind: str = env("MIAVAL_API_BIND", "127.0.0.1:8000")
     serve_workers: int = env("MIAVAL_API_WORKERS", 2)
     serve_threads: int = env("MIAVAL_API_THREADS", 8)
+    # New cancellation requests an account may open in 24 hours (asking again for an open one is free).
+    cancellation_requests_per_day: int = env("CANCELLATION_REQUESTS_PER_DAY", 5)
     # A verified chat that has not been used for this many days must sign in again.
     chat_session_idle_days: int = env("CHAT_SESSION_IDLE_DAYS", 30)
     # Moves this process's clock (tests only: "31 days later" without waiting); 0 in production.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,12 +9,11 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, Sessi
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from api_client import ApiError
+from api_client import ApiError, Handoff
 from bot.actions.backend import api, call_api, sender
 from bot.actions.claim_draft import DRAFT_SLOTS
 
-HANDOFF_MESSAGES = 8  # how many of the last messages travel with a handoff
-CODE_PATTERN = re.compile(r"(?<!\d)\d{3}\s?\d{3}(?!\d)")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")  # the desk opens on these
 
 
 class ActionSessionStart(Action):
@@ -89,7 +87,12 @@ class ActionGreet(Action):
 
 
 class ActionHumanHandoff(Action):
-    """Ask for a person, with the conversation's context, and say when to expect contact."""
+    """Ask for a person (why, from which channel, where the conversation stood) and say when they answer.
+
+    The request carries no copy of the conversation: Aval's console reads it from
+    Rasa's tracker store. Outside office hours the API says when the desk opens,
+    and the request waits for the console.
+    """
 
     def name(self) -> str:
         return "action_human_handoff"
@@ -101,33 +104,41 @@ class ActionHumanHandoff(Action):
         except ApiError:
             dispatcher.utter_message(response="utter_handoff_failed")
             return []
-        response = f"utter_handoff_{handoff.expected_contact}"
+        response = handoff_response(handoff)
         if response not in domain.get("responses", {}):
             response = "utter_handoff_requested"
         dispatcher.utter_message(response=response)
         return []
 
 
+def handoff_response(handoff: Handoff) -> str:
+    """Which sentence says when a person answers: within 2 hours, or today/tomorrow/a weekday from the opening."""
+    if handoff.expected_contact == "within_2_hours" or handoff.answer_from is None:
+        return f"utter_handoff_{handoff.expected_contact}"
+    days = handoff.answer_in_days
+    if days == 0:
+        return "utter_handoff_answer_today"
+    if days == 1:
+        return "utter_handoff_answer_tomorrow"
+    if days is not None and days < 7 and handoff.answer_from.weekday() < len(WEEKDAYS):
+        return f"utter_handoff_answer_{WEEKDAYS[handoff.answer_from.weekday()]}"
+    return "utter_handoff_next_business_day"
+
+
 def handoff_context(tracker: Tracker) -> dict[str, Any]:
-    """What a person needs to pick up the conversation: last messages, intent, form; one-time codes removed."""
-    messages: list[dict[str, str]] = []
-    intents: list[str] = []
-    for event in tracker.events:
-        kind = event.get("event")
-        if kind == "user":
-            intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
-            if intent:
-                intents.append(intent)
-            text = event.get("text") or ""
-            if not text.startswith("/"):
-                messages.append({"from": "user", "text": CODE_PATTERN.sub("******", text)})
-        elif kind == "bot" and event.get("text"):
-            messages.append({"from": "assistant", "text": event["text"]})
+    """What a person needs to pick up the conversation besides the conversation itself (read from the tracker store):
+    why it was handed over, the channel, the intent that led there and the form that was going on."""
+    intents = [
+        (event.get("parse_data") or {}).get("intent", {}).get("name")
+        for event in tracker.events
+        if event.get("event") == "user"
+    ]
+    intents = [intent for intent in intents if intent]
     earlier = [intent for intent in intents[:-1] if intent != "human_handoff"]
     return {
         "reason": earlier[-1] if earlier else "human_handoff",
+        "channel": sender(tracker).split(":", 1)[0],
         "intent": intents[-1] if intents else None,
         "active_form": (tracker.active_loop or {}).get("name"),
         "requested_slot": tracker.get_slot("requested_slot"),
-        "last_messages": messages[-HANDOFF_MESSAGES:],
     }

@@ -25,7 +25,15 @@ def create_handoff() -> tuple[dict, int]:
     app = ctx()
     body = json_body("HandoffRequest")
     with app.db.session(write=True) as session:
-        request = handoffs.create(
+        request, expected = handoffs.create(
             session, app.settings, body["chat_identity"], body["reason"], body.get("context") or {}
         )
-        return {"handoff": {"id": request.id, "expected_contact": request.expected_contact}}, 201
+        answer_from = expected.answer_from.isoformat() if expected.answer_from else None
+        handoff = {
+            "id": request.id,
+            "expected_contact": expected.expected_contact,
+            "office_open": expected.office_open,
+            "answer_from": answer_from,
+            "answer_in_days": expected.answer_in_days,
+        }
+        return {"handoff": handoff}, 201

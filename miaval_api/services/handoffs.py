@@ -2,41 +2,57 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Optional
 
 from sqlalchemy.orm import Session
 
-from miaval_api.services import accounts, clock
+from miaval_api.services import accounts, clock, office_hours
 from miaval_api.settings import Settings
 from models import HandoffRequest
 
-OPENING_HOUR, CLOSING_HOUR = 9, 18  # Aval's desk, Monday to Friday, Argentine time
+ANSWER_WITHIN = timedelta(hours=2)  # the desk answers within this while open
 
 
-def expected_contact(local: datetime) -> str:
-    """``within_2_hours`` during office hours, ``next_business_day`` outside them."""
-    if local.weekday() < 5 and OPENING_HOUR <= local.hour < CLOSING_HOUR - 2:
-        return "within_2_hours"
-    return "next_business_day"
+@dataclass(frozen=True)
+class Expectation:
+    """When the customer will be answered: within 2 hours, or from the next opening (local time)."""
+
+    expected_contact: str  # within_2_hours | next_business_day
+    office_open: bool
+    answer_from: Optional[datetime]  # local; None when answered within 2 hours
+    answer_in_days: Optional[int]  # local days from today to answer_from (0 today, 1 tomorrow)
+
+
+def expectation(when: datetime) -> Expectation:
+    """What to tell a customer who asks for a person at ``when``, by Aval's office hours."""
+    hours = office_hours.from_portfolio()
+    is_open = hours.is_open(when)
+    if is_open and hours.is_open(when + ANSWER_WITHIN):
+        return Expectation("within_2_hours", True, None, None)
+    local = when.astimezone(hours.zone)
+    opening = hours.next_opening(local)
+    return Expectation("next_business_day", is_open, opening, (opening.date() - local.date()).days)
 
 
 def create(
     session: Session, settings: Settings, sender_id: str, reason: str, context: dict[str, Any]
-) -> HandoffRequest:
-    """Record a request for a person; the identity need not be verified."""
+) -> tuple[HandoffRequest, Expectation]:
+    """Record a request for a person (it waits, open, for the console); the identity need not be verified."""
     accounts.check_sender_id(sender_id)
     user = accounts.find_user(session, settings, sender_id)
     now = clock.now()
+    expected = expectation(now)
     request = HandoffRequest(
         sender_id=sender_id,
         user_id=user.id if user else None,
         reason=reason,
         context=context,
-        expected_contact=expected_contact(now.astimezone(clock.local_zone(settings))),
+        expected_contact=expected.expected_contact,
         status="open",
         created_at=now,
     )
     session.add(request)
     session.flush()
-    return request
+    return request, expected

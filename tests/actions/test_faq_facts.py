@@ -80,7 +80,9 @@ def test_how_it_works_names_both_ways_of_linking():
     assert "con una red social o con tu e-mail" in answer
 
 
-@pytest.mark.parametrize("name", ["utter_cancel_only_executive", "utter_faq/remove_profile_effect"])
+@pytest.mark.parametrize(
+    "name", ["utter_cancel_requested", "utter_cancel_already_requested", "utter_faq/remove_profile_effect"]
+)
 def test_cancelling_needs_the_insureds_written_confirmation(name):
     answer = text(name)
     assert "confirmación por escrito del asegurado" in answer
@@ -145,9 +147,7 @@ def test_nothing_is_posted_on_social_networks():
     assert "nunca publicamos nada" in text("utter_faq/social_posting")
 
 
-@pytest.mark.parametrize(
-    "name", ["utter_claim_no_policies", "utter_claim_not_accepted", "utter_claim_status_rejected"]
-)
+@pytest.mark.parametrize("name", ["utter_claim_no_policies", "utter_claim_not_accepted", "utter_claim_status_rejected"])
 def test_a_person_is_offered_with_the_same_button_everywhere(name):
     assert "asesor" not in text(name)
     assert "/human_handoff" in payloads(name)

@@ -179,3 +179,25 @@ def test_handoff_and_account_deletion(client, smtp):
     deleted = client.delete_account(identity)
     assert (deleted.unlinked_clients, deleted.forgotten_identities) == (1, 1)
     assert client.whoami(identity) is None
+
+
+def test_cancellation_requests_and_news(client, smtp):
+    identity = new_identity(client, smtp)
+    client.link_client(identity, "38765432", "0099-112233")
+    first = client.request_cancellation(identity, "AP-77001", "not_needed")
+    assert (first.policy_number, first.status, first.reason, first.created) == (
+        "AP-77001",
+        "requested",
+        "not_needed",
+        True,
+    )
+    again = client.request_cancellation(identity, "AP-77001")
+    assert (again.id, again.created) == (first.id, False)
+    with pytest.raises(NotFound):
+        client.request_cancellation(identity, "HOG-778899")
+    with pytest.raises(NotVerified):
+        client.request_cancellation("web:sin-sesion", "AP-77001")
+    assert client.set_news(identity, opt_out=True) is True
+    assert client.set_news(identity, opt_out=False) is False
+    with pytest.raises(NotVerified):
+        client.set_news("web:sin-sesion", opt_out=True)

@@ -169,11 +169,15 @@ def test_nothing_of_laura_remains_on_disk_after_she_deletes_her_account(private,
     assert "AU-1048576" in "\n".join(send("que seguros tengo?"))
     _report_part_of_a_claim(private)
     assert "equipo de aval" in "\n".join(send("quiero hablar con una persona")).lower()
+    asked = send("quiero dar de baja la HOG-778899")
+    recorded = send("Me mudé o lo vendí")
+    assert "registré tu pedido de baja" in "\n".join(recorded), "\n".join(asked + recorded)
 
     # Before: her data is where a conversation puts it (so the scans below can see it).
     assert PERSONAL_DESCRIPTION in user_texts(private.stack.tracker_env, LAURA_WHATSAPP)
     before = found_in_tables(private.api_db, NEEDLES, skip=PORTFOLIO_TABLES)
     assert any(hit.startswith("users: ") for hit in before) and any("handoff" in hit for hit in before), before
+    assert any(hit.startswith("cancellation_requests: ") for hit in before), before
     assert found_in_files(private.stack.outbox_dir, NEEDLES)
 
     transcript = send("cancelar") + send("quiero borrar mi cuenta")

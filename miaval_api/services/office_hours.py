@@ -1,0 +1,74 @@
+"""Aval's office hours: the one place that says when a person at Aval answers.
+
+The hours come from the ``broker`` section of the portfolio (``office_hours``:
+open, close, time zone; Monday to Friday), which is also what the assistant's
+copy says (a test checks both agree). National holidays close the desk; the
+fixed-date ones are listed here (the movable ones are set by decree each year).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from miaval_api.demo import DEFAULT_FILE
+
+# Argentine national holidays on a fixed date (month, day): Ley 27.399.
+FIXED_HOLIDAYS = frozenset(
+    {
+        (1, 1),  # Año Nuevo
+        (3, 24),  # Día Nacional de la Memoria por la Verdad y la Justicia
+        (4, 2),  # Día del Veterano y de los Caídos en la Guerra de Malvinas
+        (5, 1),  # Día del Trabajador
+        (5, 25),  # Día de la Revolución de Mayo
+        (6, 20),  # Paso a la Inmortalidad del General Manuel Belgrano
+        (7, 9),  # Día de la Independencia
+        (12, 8),  # Inmaculada Concepción de María
+        (12, 25),  # Navidad
+    }
+)
+WORKDAYS = range(0, 5)  # Monday to Friday
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """When the desk is open: local opening and closing time, in ``zone``, on working days."""
+
+    opens: time
+    closes: time
+    zone: ZoneInfo
+
+    def is_working_day(self, day: date) -> bool:
+        """A weekday that is not a national holiday."""
+        return day.weekday() in WORKDAYS and (day.month, day.day) not in FIXED_HOLIDAYS
+
+    def is_open(self, when: datetime) -> bool:
+        """Whether a person is at the desk at the instant ``when`` (any time zone)."""
+        local = when.astimezone(self.zone)
+        return self.is_working_day(local.date()) and self.opens <= local.time() < self.closes
+
+    def next_opening(self, when: datetime) -> datetime:
+        """The first opening (local time) after ``when``; ``when`` itself is not open."""
+        local = when.astimezone(self.zone)
+        day = local.date()
+        if local.time() >= self.opens:
+            day += timedelta(days=1)
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return datetime.combine(day, self.opens, self.zone)
+
+
+@lru_cache(maxsize=4)
+def from_portfolio(path: Path = DEFAULT_FILE) -> OfficeHours:
+    """Aval's office hours as the ``broker`` section of the portfolio states them."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))["broker"]["office_hours"]
+    return OfficeHours(
+        opens=time.fromisoformat(data["open"]),
+        closes=time.fromisoformat(data["close"]),
+        zone=ZoneInfo(data["timezone"]),
+    )
