@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -16,12 +16,19 @@ from bot.actions.claim_draft import DRAFT_SLOTS
 
 HANDOFF_MESSAGES = 8  # how many of the last messages travel with a handoff
 CODE_PATTERN = re.compile(r"(?<!\d)\d{3}\s?\d{3}(?!\d)")
+# How a handoff's reason reads in Aval's staff console, by the intent that led to it.
+HANDOFF_REASONS = {"ask_payment": "payment", "policy_renewal": "renewal", "quote_request": "quote"}
 
 
 class ActionSessionStart(Action):
     """A new session asks the API who the user is; nothing from the last session is trusted
     about the user. A half-reported claim is carried over, so it is never lost: asking to
-    report a claim again resumes it with what was already said."""
+    report a claim again resumes it with what was already said.
+
+    The session starts with the hello (by name when verified) and, the first time for
+    this chat identity, the privacy notice: the session starts when the user's first
+    message arrives, so whatever that message asks ("hola, quiero ver mis pólizas")
+    is served right after them, by its own rules."""
 
     def name(self) -> str:
         return "action_session_start"
@@ -39,11 +46,32 @@ class ActionSessionStart(Action):
         events.extend(
             SlotSet(name, tracker.get_slot(name)) for name in DRAFT_SLOTS if tracker.get_slot(name) is not None
         )
+        utter_hello(dispatcher, user.name if user else None)
         # A verified identity went through sign-in, where the notice had been shown.
-        if user is not None or privacy_notice_was_shown(tracker):
-            events.append(SlotSet("privacy_notice_shown", True))
+        if user is None and not privacy_notice_was_shown(tracker):
+            dispatcher.utter_message(response="utter_privacy_notice")
+        events.append(SlotSet("privacy_notice_shown", True))
         events.append(ActionExecuted("action_listen"))
         return events
+
+
+def utter_hello(dispatcher: CollectingDispatcher, name: Optional[str]) -> None:
+    """Hello, by name when the user is known."""
+    if name:
+        dispatcher.utter_message(response="utter_greet_name", user_name=name)
+    else:
+        dispatcher.utter_message(response="utter_greet")
+
+
+def first_message_of_session(tracker: Tracker) -> bool:
+    """Whether the latest user message is the first of this session (the session start said hello)."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return users <= 1
+        if event.get("event") == "user":
+            users += 1
+    return False
 
 
 def privacy_notice_was_shown(tracker: Tracker) -> bool:
@@ -55,18 +83,18 @@ def privacy_notice_was_shown(tracker: Tracker) -> bool:
 
 
 class ActionGreet(Action):
-    """Hello, the privacy notice the first time for this chat identity, then the menu."""
+    """Hello, the privacy notice the first time for this chat identity, then the menu.
+
+    On the first message of a session the session start has already said hello
+    (and shown the notice when due): only the menu follows."""
 
     def name(self) -> str:
         return "action_greet"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         events: list[EventType] = []
-        name = tracker.get_slot("user_name") if tracker.get_slot("verified") else None
-        if name:
-            dispatcher.utter_message(response="utter_greet_name", user_name=name)
-        else:
-            dispatcher.utter_message(response="utter_greet")
+        if not first_message_of_session(tracker):
+            utter_hello(dispatcher, tracker.get_slot("user_name") if tracker.get_slot("verified") else None)
         if not tracker.get_slot("privacy_notice_shown"):
             dispatcher.utter_message(response="utter_privacy_notice")
             events.append(SlotSet("privacy_notice_shown", True))
@@ -81,17 +109,23 @@ class ActionHumanHandoff(Action):
         return "action_human_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        context = handoff_context(tracker)
-        try:
-            handoff = api().request_handoff(sender(tracker), context["reason"], context)
-        except ApiError:
-            dispatcher.utter_message(response="utter_handoff_failed")
-            return []
-        response = f"utter_handoff_{handoff.expected_contact}"
-        if response not in domain.get("responses", {}):
-            response = "utter_handoff_requested"
-        dispatcher.utter_message(response=response)
+        utter_handoff(dispatcher, tracker, domain, handoff_context(tracker))
         return []
+
+
+def utter_handoff(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, context: dict[str, Any]
+) -> None:
+    """Record a request for a person (``context["reason"]`` names why) and say when to expect contact."""
+    try:
+        handoff = api().request_handoff(sender(tracker), context["reason"], context)
+    except ApiError:
+        dispatcher.utter_message(response="utter_handoff_failed")
+        return
+    response = f"utter_handoff_{handoff.expected_contact}"
+    if response not in domain.get("responses", {}):
+        response = "utter_handoff_requested"
+    dispatcher.utter_message(response=response)
 
 
 def handoff_context(tracker: Tracker) -> dict[str, Any]:
@@ -110,8 +144,9 @@ def handoff_context(tracker: Tracker) -> dict[str, Any]:
         elif kind == "bot" and event.get("text"):
             messages.append({"from": "assistant", "text": event["text"]})
     earlier = [intent for intent in intents[:-1] if intent != "human_handoff"]
+    reason = earlier[-1] if earlier else "human_handoff"
     return {
-        "reason": earlier[-1] if earlier else "human_handoff",
+        "reason": HANDOFF_REASONS.get(reason, reason),
         "intent": intents[-1] if intents else None,
         "active_form": (tracker.active_loop or {}).get("name"),
         "requested_slot": tracker.get_slot("requested_slot"),
