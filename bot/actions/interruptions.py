@@ -81,6 +81,8 @@ def interruption_events(form: str, tracker: Tracker, domain: DomainDict) -> Opti
     intent, confidence = latest_intent(tracker)
     if intent is None or confidence < CONFIDENT or intent in OWN_INTENTS.get(form, set()):
         return None
+    if not reading_a_new_message(tracker, form):
+        return None  # back to the form after the request was served: the form just asks again
     if not tracker.get_slot("requested_slot") or answers_requested_slot(tracker, domain):
         return None
     if intent in SERVED_IN_PLACE or (form == "sign_in_form" and served_in_sign_in(intent, domain)):
@@ -92,6 +94,17 @@ def interruption_events(form: str, tracker: Tracker, domain: DomainDict) -> Opti
         # confirmed, the form is left and the request served (a "sí" to an offer would confirm).
         return [SlotSet(INTERRUPTED, intent), ActionExecutionRejected(form), FollowupAction("action_leave_form")]
     return [ActionExecutionRejected(form), FollowupAction("action_offer_leave_form")]
+
+
+def reading_a_new_message(tracker: Tracker, form: str) -> bool:
+    """Whether the form runs on the user's latest message (not coming back to it after another action).
+
+    Rasa calls the validation action in both cases; the tracker it sends ends with the form's own action.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") != form:
+            return event.get("name") == "action_listen"
+    return False
 
 
 def answered_by_yes_or_no(tracker: Tracker, domain: DomainDict) -> bool:

@@ -94,6 +94,17 @@ def test_asked_for_the_email_a_quote_request_is_served_not_complained_about(api_
     assert handoff_reasons(api_env, identity) == ["quote"]
 
 
+def test_back_in_the_form_after_serving_the_request_the_form_only_asks_again(api_env):
+    # Rasa calls the validation action again when the form resumes: the request is not served twice.
+    tracker = load_tracker("in_form", new_identity(), intent="quote_request", text="quiero cotizar un seguro")
+    tracker.events += [
+        {"event": "action", "name": "action_serve_interruption"},
+        {"event": "action", "name": "sign_in_form"},
+    ]
+    events, messages = run(ValidateSignInForm(), tracker)
+    assert messages == [] and "followup" not in event_kinds(events)
+
+
 def test_asked_for_the_email_an_email_is_still_an_answer(api_env):
     identity = new_identity()
     tracker = load_tracker(
