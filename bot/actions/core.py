@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SessionStarted, SlotSet
@@ -14,13 +15,21 @@ from bot.actions.backend import api, call_api, sender
 from bot.actions.claim_draft import DRAFT_SLOTS
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")  # the desk opens on these
+CODE_PATTERN = re.compile(r"(?<!\d)\d{3}\s?\d{3}(?!\d)")
+# How a handoff's reason reads in Aval's staff console, by the intent that led to it.
+HANDOFF_REASONS = {"ask_payment": "payment", "policy_renewal": "renewal", "quote_request": "quote"}
 
 
 class ActionSessionStart(Action):
     """A new session asks the API who the user is; nothing from the last session is trusted
     about the user. A half-reported claim is carried over, so it is never lost: asking to
     report a claim again resumes it with what was already said. A conversation an executive
-    has (paused) stays paused: only their handback resumes it."""
+    has (paused) stays paused, and silent: only their handback resumes it.
+
+    The session starts with the hello (by name when verified) and, the first time for
+    this chat identity, the privacy notice: the session starts when the user's first
+    message arrives, so whatever that message asks ("hola, quiero ver mis pólizas")
+    is served right after them, by its own rules."""
 
     def name(self) -> str:
         return "action_session_start"
@@ -38,11 +47,13 @@ class ActionSessionStart(Action):
         events.extend(
             SlotSet(name, tracker.get_slot(name)) for name in DRAFT_SLOTS if tracker.get_slot(name) is not None
         )
-        # A verified identity went through sign-in, where the notice had been shown.
-        if user is not None or privacy_notice_was_shown(tracker):
-            events.append(SlotSet("privacy_notice_shown", True))
         if taken_by_staff(tracker):
-            events.append(ConversationPaused())
+            return [*events, ConversationPaused(), ActionExecuted("action_listen")]
+        utter_hello(dispatcher, user.name if user else None)
+        # A verified identity went through sign-in, where the notice had been shown.
+        if user is None and not privacy_notice_was_shown(tracker):
+            dispatcher.utter_message(response="utter_privacy_notice")
+        events.append(SlotSet("privacy_notice_shown", True))
         events.append(ActionExecuted("action_listen"))
         return events
 
@@ -58,6 +69,25 @@ def taken_by_staff(tracker: Tracker) -> bool:
     return False
 
 
+def utter_hello(dispatcher: CollectingDispatcher, name: Optional[str]) -> None:
+    """Hello, by name when the user is known."""
+    if name:
+        dispatcher.utter_message(response="utter_greet_name", user_name=name)
+    else:
+        dispatcher.utter_message(response="utter_greet")
+
+
+def first_message_of_session(tracker: Tracker) -> bool:
+    """Whether the latest user message is the first of this session (the session start said hello)."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return users <= 1
+        if event.get("event") == "user":
+            users += 1
+    return False
+
+
 def privacy_notice_was_shown(tracker: Tracker) -> bool:
     """Whether an earlier session of this chat identity already showed the privacy notice."""
     return any(
@@ -67,18 +97,18 @@ def privacy_notice_was_shown(tracker: Tracker) -> bool:
 
 
 class ActionGreet(Action):
-    """Hello, the privacy notice the first time for this chat identity, then the menu."""
+    """Hello, the privacy notice the first time for this chat identity, then the menu.
+
+    On the first message of a session the session start has already said hello
+    (and shown the notice when due): only the menu follows."""
 
     def name(self) -> str:
         return "action_greet"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         events: list[EventType] = []
-        name = tracker.get_slot("user_name") if tracker.get_slot("verified") else None
-        if name:
-            dispatcher.utter_message(response="utter_greet_name", user_name=name)
-        else:
-            dispatcher.utter_message(response="utter_greet")
+        if not first_message_of_session(tracker):
+            utter_hello(dispatcher, tracker.get_slot("user_name") if tracker.get_slot("verified") else None)
         if not tracker.get_slot("privacy_notice_shown"):
             dispatcher.utter_message(response="utter_privacy_notice")
             events.append(SlotSet("privacy_notice_shown", True))
@@ -98,17 +128,23 @@ class ActionHumanHandoff(Action):
         return "action_human_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        context = handoff_context(tracker)
-        try:
-            handoff = await call_api(api().request_handoff, sender(tracker), context["reason"], context)
-        except ApiError:
-            dispatcher.utter_message(response="utter_handoff_failed")
-            return []
-        response = handoff_response(handoff)
-        if response not in domain.get("responses", {}):
-            response = "utter_handoff_requested"
-        dispatcher.utter_message(response=response)
+        await utter_handoff(dispatcher, tracker, domain, handoff_context(tracker))
         return []
+
+
+async def utter_handoff(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, context: dict[str, Any]
+) -> None:
+    """Record a request for a person (``context["reason"]`` names why) and say when to expect contact."""
+    try:
+        handoff = await call_api(api().request_handoff, sender(tracker), context["reason"], context)
+    except ApiError:
+        dispatcher.utter_message(response="utter_handoff_failed")
+        return
+    response = handoff_response(handoff)
+    if response not in domain.get("responses", {}):
+        response = "utter_handoff_requested"
+    dispatcher.utter_message(response=response)
 
 
 def handoff_response(handoff: Handoff) -> str:
@@ -135,8 +171,9 @@ def handoff_context(tracker: Tracker) -> dict[str, Any]:
     ]
     intents = [intent for intent in intents if intent]
     earlier = [intent for intent in intents[:-1] if intent != "human_handoff"]
+    reason = earlier[-1] if earlier else "human_handoff"
     return {
-        "reason": earlier[-1] if earlier else "human_handoff",
+        "reason": HANDOFF_REASONS.get(reason, reason),
         "channel": sender(tracker).split(":", 1)[0],
         "intent": intents[-1] if intents else None,
         "active_form": (tracker.active_loop or {}).get("name"),

@@ -32,6 +32,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from rasa_sdk.utils import call_potential_coroutine
 
+from bot.actions.interruptions import INTERRUPTED, interruption_events, resume_events
+
 FAILURES_SLOT = "form_failures"
 FEEDBACK_KEY = "__feedback__"
 OFFER_AFTER_FAILURES = 2
@@ -74,7 +76,13 @@ class GuidedFormValidationAction(FormValidationAction, ABC):
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Run every ``validate_<slot>`` for the slots extracted this turn and speak their feedback."""
+        """Run every ``validate_<slot>`` for the slots extracted this turn and speak their feedback.
+
+        A message that is another request, not an answer, is not validated: the
+        form steps aside for it (``bot/actions/interruptions.py``)."""
+        stepping_aside = interruption_events(self.form_name(), tracker, domain)
+        if stepping_aside is not None:
+            return stepping_aside
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         failures: dict[str, int] = dict(tracker.get_slot(FAILURES_SLOT) or {})
         results: dict[str, Any] = {}
@@ -129,7 +137,10 @@ class ActionExplainRequestedSlot(Action):
 
 
 class ActionLeaveForm(Action):
-    """The user stops: leave the active form, forget what it gathered and what was pending."""
+    """The user stops: leave the active form, forget what it gathered and what was pending.
+
+    When the user left it for a request made in the middle of it ("Sí, dejarlo"
+    after ``action_offer_leave_form``), that request follows at once."""
 
     def name(self) -> str:
         return "action_leave_form"
@@ -137,8 +148,13 @@ class ActionLeaveForm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         form = (tracker.active_loop or {}).get("name")
         slots = domain.get("forms", {}).get(form, {}).get("required_slots", []) if form else []
-        dispatcher.utter_message(response="utter_form_left")
+        resume = resume_events(tracker)
+        if not resume:
+            dispatcher.utter_message(response="utter_form_left")
+        elif (tracker.latest_message.get("intent") or {}).get("name") != "stop":
+            dispatcher.utter_message(response="utter_nothing_changed")  # a confirmation left unanswered
         events: list[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)]
         events += [SlotSet(slot, None) for slot in slots]
-        events += [SlotSet(FAILURES_SLOT, None), SlotSet("pending_request", None)]
-        return events
+        events += [SlotSet(FAILURES_SLOT, None), SlotSet("pending_request", None), SlotSet(INTERRUPTED, None)]
+        # Left for another request made in the form: go on with it, as if the user had just said it.
+        return events + resume

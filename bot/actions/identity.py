@@ -95,6 +95,10 @@ class ValidateSignInForm(GuidedFormValidationAction):
     async def validate_code(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value == RESEND:
             return await self._resend(tracker)
+        corrected = EMAIL_PATTERN.search(str(value or ""))
+        if corrected:
+            # Another e-mail instead of the code: verification starts again with it.
+            return {"code": None, **(await self.validate_email(corrected.group(0), dispatcher, tracker, domain))}
         code = re.sub(r"\D", "", str(value or ""))
         if len(code) != 6:
             return reject("code")

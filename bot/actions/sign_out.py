@@ -46,3 +46,20 @@ def forget_conversation(tracker: Tracker) -> list[EventType]:
         if slot not in KEPT_SLOTS and slot not in always and value is not None:
             events.append(SlotSet(slot, None))
     return events
+
+
+class ActionSwitchAccount(ApiAction):
+    """Use another e-mail or account in this chat: sign out of this one, then the sign-in asks for the e-mail."""
+
+    def name(self) -> str:
+        return "action_switch_account"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        client = api()
+        chat = sender(tracker)
+        if client.whoami(chat) is not None:
+            client.forget_identity(chat)
+            dispatcher.utter_message(response="utter_switching_account", json_message=SIGNED_OUT_MARKER)
+        else:
+            client.forget_identity(chat)  # a code pending for the other e-mail no longer counts
+        return forget_conversation(tracker) + [SlotSet("pending_request", "sign_in")]

@@ -100,7 +100,8 @@ def start(session: Session, settings: Settings, sender_id: str, raw_email: str) 
 def check_send(session: Session, settings: Settings, sender_id: str, email: str, address_key: str) -> None:
     """The whole rule for sending a code, in order; ResendLimited or AddressLocked when it says no.
 
-    1. Every chat: one code per ``resend_interval_seconds`` and at most ``sends_per_hour`` an hour,
+    1. Every chat: one code per ``resend_interval_seconds`` to the same address (a corrected
+       address gets its code at once) and at most ``sends_per_hour`` an hour to any address,
        counted per requesting chat, so a stranger's asking spends only the stranger's chat.
     2. A chat already tied to the account of this address (the owner's) always gets its code: it
        stops here, whatever other chats did to the address.
@@ -109,7 +110,9 @@ def check_send(session: Session, settings: Settings, sender_id: str, email: str,
     """
     now = clock.now()
     chat_sends = _sends_in_last_hour(session, CodeSend.sender_id == sender_id)
-    if chat_sends and (wait := settings.resend_interval_seconds - (now - chat_sends[-1]).total_seconds()) > 0:
+    to_address = (CodeSend.sender_id == sender_id) & (CodeSend.email_hmac == address_key)
+    same_address = _sends_in_last_hour(session, to_address)
+    if same_address and (wait := settings.resend_interval_seconds - (now - same_address[-1]).total_seconds()) > 0:
         raise ResendLimited(retry_after=int(wait) + 1)
     if retry_after := limits.window_retry_after(chat_sends, settings.sends_per_hour, HOUR):
         raise ResendLimited("Too many codes sent to this chat in the last hour.", retry_after=retry_after)

@@ -94,6 +94,18 @@ def test_resend_is_limited(api, backend):
     assert len(backend.smtp.to(email)) == 1
 
 
+def test_a_corrected_address_gets_its_code_at_once_and_replaces_the_first(api, backend):
+    sender, typo, email = new_sender(), new_email(), new_email()
+    assert start(api, sender, typo).status_code == 202
+    assert start(api, sender, email).status_code == 202  # the same chat, another address: no wait
+    assert start(api, sender, email).status_code == 429  # that address again: the interval holds
+    first = code_in(backend.smtp.wait_for(typo, 1))
+    second = code_in(backend.smtp.wait_for(email, 1))
+    assert confirm(api, sender, first).status_code != 200  # the code to the typo no longer counts
+    assert confirm(api, sender, second).status_code == 200
+    assert api.get("/v1/me", sender).json()["user"]["email"] == email
+
+
 def test_sends_per_address_are_limited_per_hour(api, backend):
     email = new_email()
     for _ in range(10):
