@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from envsettings import MissingSetting, env, read
+from insurance_rules import ARGENTINA
 
 
 def database_url(raw: str) -> str:
@@ -25,7 +26,7 @@ class Settings:
     api_token: str = env("MIAVAL_API_TOKEN", secret=True, generated=True)
     # The API's own key for code HMACs and document tokens: only the API holds it (never the service token).
     secret_key: str = env("MIAVAL_SECRET_KEY", generated=True)
-    timezone: str = env("MIAVAL_TIMEZONE", "America/Argentina/Buenos_Aires")
+    timezone: str = env("MIAVAL_TIMEZONE", ARGENTINA.key)
     code_ttl_seconds: int = env("VERIFICATION_CODE_TTL_SECONDS", 600)
     code_max_attempts: int = env("VERIFICATION_MAX_ATTEMPTS", 5)
     resend_interval_seconds: int = env("VERIFICATION_RESEND_INTERVAL_SECONDS", 60)

@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from api_client import ApiError
 from bot.actions.backend import api, sender
-from bot.actions.claim_draft import DRAFT_SLOTS
+from bot.actions.claim.draft import DRAFT_SLOTS
 
 HANDOFF_MESSAGES = 8  # how many of the last messages travel with a handoff
 CODE_PATTERN = re.compile(r"(?<!\d)\d{3}\s?\d{3}(?!\d)")

@@ -20,6 +20,7 @@ from api_client import AddressLocked, ApiError, Gone, InvalidRequest, NotFound, 
 from bot.actions.backend import api, minutes_until, per_minutes, response_for_error, sender
 from bot.actions.base import ApiAction, render
 from bot.actions.forms import GuidedFormValidationAction, note, reject
+from insurance_rules import digits
 
 PENDING = "pending_request"
 RESEND = "resend"  # value of `code` when the user asks for a new code (intent sign_in)
@@ -95,7 +96,7 @@ class ValidateSignInForm(GuidedFormValidationAction):
     def validate_code(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value == RESEND:
             return self._resend(tracker)
-        code = re.sub(r"\D", "", str(value or ""))
+        code = digits(str(value or ""))
         if len(code) != 6:
             return reject("code")
         try:

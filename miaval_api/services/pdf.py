@@ -8,6 +8,8 @@ from typing import Any, Iterable
 
 from fpdf import FPDF
 
+from insurance_rules import insured_item
+
 LINE_NAMES = {
     "auto": "Automotor",
     "motorcycle": "Motovehículo",
@@ -86,14 +88,12 @@ class _Document(FPDF):
 
 def insured_item_text(item: dict[str, Any]) -> str:
     """A one-line description of what a policy insures."""
-    vehicle = item.get("vehicle")
-    if vehicle:
-        described = " ".join(str(vehicle[key]) for key in ("make", "model", "year") if vehicle.get(key))
-        plate = vehicle.get("plate")
-        if described and plate:
-            return f"{described}, dominio {plate}"
-        return described or (f"Dominio {plate}" if plate else "")
-    return str(item.get("address") or "")
+    named = insured_item(item)
+    if named.name and named.plate:
+        return f"{named.name}, dominio {named.plate}"
+    if named.is_vehicle:
+        return named.name or f"Dominio {named.plate}"
+    return named.address or ""
 
 
 def third_party_text(third: dict[str, Any]) -> str:

@@ -14,8 +14,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from api_client import MiAvalClient
 from bot.actions import backend
 from bot.actions.assistance import ActionRoadsideAssistance, ActionUsefulPhones
-from bot.actions.claim_status import ActionClaimStatus
-from bot.actions.claims import ActionAskClaimPolicy, ActionSubmitClaim, ValidateClaimForm
+from bot.actions.claim.form import ValidateClaimForm
+from bot.actions.claim.questions import ActionAskClaimPolicy
+from bot.actions.claim.status import ActionClaimStatus
+from bot.actions.claim.submission import ActionSubmitClaim
 from tests.conftest import latest_code
 
 with open("domain.yml", encoding="utf-8") as domain_file:

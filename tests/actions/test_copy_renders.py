@@ -25,8 +25,9 @@ from api_client import Insurer, Policy
 from bot.actions import backend
 from bot.actions.assistance import ActionUsefulPhones, by_known, vehicle_name
 from bot.actions.backend import per_minutes
-from bot.actions.claim_templates import template
-from bot.actions.claims import ActionSubmitClaim, policy_button_title
+from bot.actions.claim.questions import policy_button_title
+from bot.actions.claim.submission import ActionSubmitClaim
+from bot.actions.claim.templates import template
 from bot.actions.formatting import insured_item
 from tests.actions.dialogue_support import DOMAIN, all_responses, load_tracker, new_identity, run
 

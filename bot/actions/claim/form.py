@@ -1,4 +1,4 @@
-"""Report a claim: the claim form's questions, its summary and the submission.
+"""The claim form's answers: what each message says (``extract_<slot>``) and whether it fits (``validate_<slot>``).
 
 ``validate_claim_form`` reads answers (``extract_<slot>``: what the user said)
 and checks them (``validate_<slot>``: does it fit?). On activation it reads the
@@ -14,31 +14,25 @@ import uuid
 from datetime import datetime
 from typing import Any, Optional
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from api_client import ApiError, BackendUnavailable, Conflict, InvalidRequest, Policy
-from bot.actions.backend import api, response_for_error, sender
-from bot.actions.claim_dates import ARGENTINA, OccurrenceInFuture, find_occurrence, parse_occurrence
-from bot.actions.claim_draft import (
-    CLAIM_TYPES,
-    CORRECTABLE_FIELDS,
-    DRAFT_SLOTS,
+from api_client import ApiError, Policy
+from bot.actions.backend import api, sender
+from bot.actions.claim.dates import OccurrenceInFuture, find_occurrence, parse_occurrence
+from bot.actions.claim.draft import CORRECTABLE_FIELDS, questions
+from bot.actions.claim.reading import (
     claim_type_from_text,
     claimable,
     describes_the_loss,
-    details_needed,
-    draft_from_slots,
     place_from_text,
     policy_by_reference,
     policy_from_text,
-    questions,
-    suited_to,
 )
-from bot.actions.claim_templates import claim_type_label, payload, template
 from bot.actions.forms import GuidedFormValidationAction, note, reject
+from insurance_rules import ARGENTINA, CLAIM_TYPES
 
 # Intents that interrupt the form rather than answer it: their rules answer
 # them and the form asks its question again.
@@ -86,10 +80,15 @@ def yes_no(tracker: Tracker) -> Optional[Any]:
     return answer_text(tracker)
 
 
+def fetch_claimable(tracker: Tracker) -> list[Policy]:
+    """The user's claimable policies (in force, or expired within a year); raises ApiError."""
+    return claimable(api().list_policies(sender(tracker)))
+
+
 def policies_in_force(tracker: Tracker) -> list[Policy]:
     """The user's claimable policies; empty when the API cannot say (the question will say why)."""
     try:
-        return claimable(api().list_policies(sender(tracker), status="in_force"))
+        return fetch_claimable(tracker)
     except ApiError:
         return []
 
@@ -373,194 +372,3 @@ class ValidateClaimForm(GuidedFormValidationAction):
     def _short_text(slot: str, value: Any) -> dict[str, Any]:
         text = str(value).strip()
         return {slot: text} if 1 <= len(text) <= 200 else reject(slot)
-
-
-def policy_button_title(domain: DomainDict, policy: Policy) -> str:
-    """A policy as its button shows it: the vehicle and plate, or the insured address, and the number."""
-    vehicle = policy.insured_item.get("vehicle") or {}
-    if vehicle:
-        name = " ".join(str(vehicle[key]) for key in ("make", "model") if vehicle.get(key))
-        plate = vehicle.get("plate")
-        response = {
-            (True, True): "utter_claim_policy_button_vehicle",
-            (True, False): "utter_claim_policy_button_vehicle_no_plate",
-            (False, True): "utter_claim_policy_button_plate_only",
-            (False, False): "utter_claim_policy_button_unnamed",
-        }[(bool(name), bool(plate))]
-        return template(domain, response, vehicle=name, plate=plate, policy_number=policy.number)
-    return template(
-        domain, "utter_claim_policy_button_property", address=policy.insured_item.get("address") or policy.coverage,
-        policy_number=policy.number,
-    )
-
-
-class ActionAskClaimPolicy(Action):
-    """Asks which policy: buttons of the policies in force, grouped by client when there are several."""
-
-    def name(self) -> str:
-        return "action_ask_claim_policy"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        try:
-            policies = claimable(api().list_policies(sender(tracker), status="in_force"))
-            policies = suited_to(policies, tracker.get_slot("claim_type"))
-        except ApiError as error:
-            dispatcher.utter_message(response=response_for_error(error))
-            return [SlotSet("requested_slot", None)]
-        if not policies:
-            dispatcher.utter_message(response="utter_claim_no_policies")
-            return [SlotSet("requested_slot", None)]
-        clients: dict[int, list[Policy]] = {}
-        for policy in policies:
-            clients.setdefault(policy.client_id, []).append(policy)
-
-        def buttons(group: list[Policy]) -> list[dict[str, str]]:
-            return [
-                {"title": policy_button_title(domain, item), "payload": payload("inform", policy_number=item.number)}
-                for item in group
-            ]
-
-        if len(clients) == 1:
-            dispatcher.utter_message(response="utter_ask_claim_policy", buttons=buttons(policies))
-            return []
-        dispatcher.utter_message(response="utter_ask_claim_policy")
-        for group in clients.values():
-            dispatcher.utter_message(
-                response="utter_claim_policies_of_client", client_name=group[0].client_name, buttons=buttons(group)
-            )
-        return []
-
-
-class ActionAskClaimPhotosDone(Action):
-    """Invites photos the first time; after a photo, only asks whether there are more."""
-
-    def name(self) -> str:
-        return "action_ask_claim_photos_done"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if tracker.get_slot("claim_photos"):
-            dispatcher.utter_message(response="utter_claim_more_photos")
-        else:
-            dispatcher.utter_message(response="utter_claim_photos_intro")
-        return []
-
-
-def summary_details(domain: DomainDict, slots: dict[str, Any]) -> str:
-    """The lines of the summary that the line of business and the kind of loss asked for."""
-    asked = details_needed(slots.get("claim_policy_line"), slots.get("claim_type"), slots)
-    yes, no = template(domain, "utter_claim_summary_yes"), template(domain, "utter_claim_summary_no")
-    lines = []
-    if "claim_third_party" in asked:
-        if slots.get("claim_third_party"):
-            lines.append(template(
-                domain, "utter_claim_summary_third_party", name=slots.get("claim_third_party_name"),
-                plate=slots.get("claim_third_party_plate"), insurer=slots.get("claim_third_party_insurer"),
-            ))
-        else:
-            lines.append(template(domain, "utter_claim_summary_no_third_party"))
-    if "claim_injured" in asked:
-        lines.append(template(domain, "utter_claim_summary_injured", injured=yes if slots.get("claim_injured") else no))
-    if "claim_police_report" in asked:
-        report = slots.get("claim_police_report")
-        lines.append(template(domain, "utter_claim_summary_police_report", police_report=report))
-    if "claim_damaged_items" in asked:
-        damaged = slots.get("claim_damaged_items")
-        lines.append(template(domain, "utter_claim_summary_damaged_items", damaged_items=damaged))
-    return "".join(lines)
-
-
-class ActionAskClaimConfirmed(Action):
-    """Shows the summary of the draft with Confirmar / Corregir un dato / Cancelar."""
-
-    def name(self) -> str:
-        return "action_ask_claim_confirmed"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        slots = tracker.slots
-        when = datetime.fromisoformat(slots["claim_occurred_at"]).astimezone(ARGENTINA)
-        dispatcher.utter_message(
-            response="utter_claim_summary",
-            policy=slots.get("claim_policy"),
-            claim_type=claim_type_label(domain, slots.get("claim_type")),
-            when=when.strftime("%d/%m/%Y %H:%M"),
-            place=slots.get("claim_place"),
-            description=slots.get("claim_description"),
-            details=summary_details(domain, slots),
-            photos=len(slots.get("claim_photos") or []),
-        )
-        return []
-
-
-def reset_draft() -> list[EventType]:
-    """Forget the draft (after the claim exists, or when the user leaves it)."""
-    return [SlotSet(slot, None) for slot in DRAFT_SLOTS]
-
-
-class ActionSubmitClaim(Action):
-    """Creates the claim from the confirmed draft; keeps the draft when the API is down."""
-
-    def name(self) -> str:
-        return "action_submit_claim"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        slots = tracker.slots
-        key = slots.get("claim_idempotency_key")
-        if not (slots.get("claim_confirmed") and key):
-            return []  # the form ended without a confirmed summary (no policies, user left): nothing to send
-        identity = sender(tracker)
-        try:
-            claim = api().create_claim(identity, draft_from_slots(slots), key)
-        except BackendUnavailable:
-            dispatcher.utter_message(response="utter_claim_kept")
-            return []
-        except Conflict as error:
-            if error.code != "policy_not_in_force":
-                dispatcher.utter_message(response=response_for_error(error))
-                return []
-            self._policy_gone(dispatcher, identity, slots.get("claim_policy"))
-            return reset_draft()
-        except InvalidRequest:
-            dispatcher.utter_message(response="utter_claim_not_accepted")
-            return reset_draft()
-        except ApiError as error:
-            dispatcher.utter_message(response=response_for_error(error))
-            return []
-        dispatcher.utter_message(
-            response="utter_claim_created",
-            claim_number=claim.number,
-            insurer_name=claim.insurer.name,
-            claims_phone=claim.insurer.claims_phone,
-        )
-        if claim.reported_late:
-            dispatcher.utter_message(response="utter_claim_reported_late")
-        self._send_receipt(dispatcher, identity, claim.number)
-        return reset_draft() + [SlotSet("form_failures", None)]
-
-    @staticmethod
-    def _policy_gone(dispatcher: CollectingDispatcher, identity: str, number: Optional[str]) -> None:
-        try:
-            policy = api().get_policy(identity, number)
-        except ApiError:
-            dispatcher.utter_message(response="utter_claim_policy_not_in_force_no_phone", policy_number=number)
-            return
-        insurer_name, claims_phone = policy.insurer.name, policy.insurer.claims_phone
-        dispatcher.utter_message(
-            response="utter_claim_policy_not_in_force",
-            policy_number=number,
-            insurer_name=insurer_name,
-            claims_phone=claims_phone,
-        )
-
-    @staticmethod
-    def _send_receipt(dispatcher: CollectingDispatcher, identity: str, claim_number: str) -> None:
-        """The receipt as a document message (the API also e-mailed it, so a failure here loses nothing)."""
-        try:
-            link = api().document_link(identity, "claim_receipt", claim_number)
-        except ApiError:
-            return
-        dispatcher.utter_message(
-            response="utter_claim_receipt",
-            json_message={
-                "document": {"token": link.token, "filename": link.filename, "content_type": link.content_type}
-            },
-        )
