@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Optional
 
 LINES = ("auto", "motorcycle", "home", "business", "building", "life", "personal_accident")
@@ -9,6 +10,10 @@ VEHICLE_LINES = ("auto", "motorcycle")
 PROPERTY_LINES = ("home", "business", "building")
 # Lines whose claims are reported through the chat (life and personal accidents go to a person).
 CLAIMABLE_LINES = VEHICLE_LINES + PROPERTY_LINES
+
+# Ley 17.418 art. 46: the insured gives notice within 3 days of learning of the loss (the API marks later
+# reports ``reported_late``; the assistant says it before the customer confirms).
+NOTICE_DEADLINE = timedelta(days=3)
 
 CLAIM_TYPES = ("collision", "theft", "hail", "glass", "fire", "water_damage", "other")
 

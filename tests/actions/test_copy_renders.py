@@ -50,6 +50,13 @@ ALWAYS_FILLED = {
     "damaged_items": "a required slot of the claim form when its line asks it",
     "date": "a formatted date of the claim",
     "description": "a required slot of the claim form",
+    "document": "a required slot of the claim form once a third party is involved (a DNI or «no sé»)",
+    "drivable": "the yes/no words of the summary",
+    "driver": "a required slot of the claim form in a crash (a name or «yo»)",
+    "end": "Policy.end_date is required (the policy that did not cover the day of the loss)",
+    "phone": "a required slot of the claim form once a third party is involved (a phone or «no sé»)",
+    "start": "Policy.start_date is required (the policy that did not cover the day of the loss)",
+    "witnesses": "a required slot of the claim form in a crash (names or «no»)",
     "details": "the summary lines of the line of business (may be empty: it is followed by the next line)",
     "email_masked": "VerificationStarted.email_masked is required",
     "end_date": "Policy.end_date is required",
@@ -101,7 +108,9 @@ SAMPLE = {
     "police_report": "no", "policies": "• AU-1048576: Toyota Etios (vigente hasta el 01/03/2027)",
     "policy": "Toyota Etios AB123CD · AU-1048576", "policy_number": "AU-1048576", "premium": "$ 25.000",
     "profiles": "• Laura Gómez", "start_date": "01/03/2026", "user_name": "Laura", "when": "12/11 19:00",
-    "vehicle": "Toyota Etios", "plate": "AB123CD", "insurer_phones": "• Río de la Plata Seguros: asistencia 1\n",
+    "vehicle": "Toyota Etios", "plate": "AB123CD", "document": "28123456", "drivable": "no",
+    "driver": "yo", "end": "01/03/2026", "phone": "11 5555-1234", "start": "01/03/2025", "witnesses": "no",
+    "insurer_phones": "• Río de la Plata Seguros: asistencia 1\n",
 }
 
 BLANK_LOOKING = [
@@ -246,10 +255,10 @@ def test_a_policy_no_longer_in_force_without_its_insurer_is_not_blank(monkeypatc
     _api_down(monkeypatch)
     dispatcher = CollectingDispatcher()
     try:
-        ActionSubmitClaim._policy_gone(dispatcher, new_identity(), "AU-1048576")
+        ActionSubmitClaim._policy_gone(dispatcher, new_identity(), "AU-1048576", "2026-11-20T19:00:00-03:00")
     finally:
         backend.reset_api()
     [message] = dispatcher.messages
     assert message["response"] == "utter_claim_policy_not_in_force_no_phone"
     text = interpolate_text(RESPONSES[message["response"]][0]["text"], message)
-    assert "AU-1048576" in text and not blanks(text), text
+    assert "AU-1048576" in text and "no estaba vigente el 20/11/2026" in text and not blanks(text), text

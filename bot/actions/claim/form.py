@@ -10,6 +10,7 @@ key fixed at confirmation: a retry after the API was down makes no second claim.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Any, Optional
@@ -21,7 +22,7 @@ from rasa_sdk.types import DomainDict
 
 from api_client import ApiError, Policy
 from bot.actions.backend import api, sender
-from bot.actions.claim.dates import OccurrenceInFuture, find_occurrence, parse_occurrence
+from bot.actions.claim.dates import OccurrenceInFuture, find_occurrence, normalise, parse_occurrence
 from bot.actions.claim.draft import CORRECTABLE_FIELDS, questions
 from bot.actions.claim.reading import (
     claim_type_from_text,
@@ -32,7 +33,15 @@ from bot.actions.claim.reading import (
     policy_from_text,
 )
 from bot.actions.forms import GuidedFormValidationAction, note, reject
-from insurance_rules import ARGENTINA, CLAIM_TYPES
+from insurance_rules import (
+    ARGENTINA,
+    CLAIM_TYPES,
+    InvalidDocumentNumber,
+    covered_on,
+    digits,
+    local_date,
+    parse_document,
+)
 
 # Intents that interrupt the form rather than answer it: their rules answer
 # them and the form asks its question again.
@@ -85,6 +94,34 @@ def fetch_claimable(tracker: Tracker) -> list[Policy]:
     return claimable(api().list_policies(sender(tracker)))
 
 
+# "se lastimó", "hay heridos", "está en el hospital"; "nadie se lastimó" and "no hubo heridos" say the opposite.
+_INJURED = re.compile(r"lastim|herid|lesion|hospital|ambulancia|sangr|fractur")
+_NOT_INJURED = re.compile(
+    r"\b(nadie|ningun[oa]?|no\s+(hubo|hay|tuvimos|tuve)|no\s+(me\s+|nos\s+|se\s+)?lastim|sin\s+herid)"
+)
+
+
+def injuries_in(text: str) -> Optional[bool]:
+    """True when a message says someone was hurt, False when it says nobody was, None when it says neither."""
+    clean = normalise(text)
+    if not _INJURED.search(clean):
+        return None
+    return not _NOT_INJURED.search(clean)
+
+
+def not_covered(policy: Optional[Policy], occurred_at: Optional[str]) -> dict[str, str]:
+    """The variables of ``utter_claim_policy_not_covered_then`` when the policy did not cover that day, else {}."""
+    if policy is None or not occurred_at:
+        return {}
+    day = local_date(datetime.fromisoformat(occurred_at))
+    if covered_on(policy.status, policy.start_date, policy.end_date, day):
+        return {}
+    return {
+        "policy_number": policy.number, "date": day.strftime("%d/%m/%Y"),
+        "start": policy.start_date.strftime("%d/%m/%Y"), "end": policy.end_date.strftime("%d/%m/%Y"),
+    }
+
+
 def policies_in_force(tracker: Tracker) -> list[Policy]:
     """The user's claimable policies; empty when the API cannot say (the question will say why)."""
     try:
@@ -102,7 +139,11 @@ class ValidateClaimForm(GuidedFormValidationAction):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        return questions(tracker.slots)
+        needed = questions(tracker.slots)
+        if self._activating(tracker) and "claim_injured" not in needed:
+            # The first message may say someone was hurt before the line is known: read it now (asked last).
+            needed.append("claim_injured")
+        return needed
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         events = await super().run(dispatcher, tracker, domain)
@@ -152,11 +193,20 @@ class ValidateClaimForm(GuidedFormValidationAction):
         return {}
 
     def validate_claim_policy(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        policies = policies_in_force(tracker)
-        found = policy_by_reference(policies, str(value)) or policy_from_text(str(value), policies)
+        found = self._chosen_policy(tracker, value)
         if found is None:
             return reject("claim_policy")
+        uncovered = not_covered(found, tracker.get_slot("claim_occurred_at"))
+        if uncovered:
+            return reject("claim_policy", "utter_claim_policy_not_covered_then", **uncovered)
         return {"claim_policy": found.number, "claim_policy_line": found.line}
+
+    @staticmethod
+    def _chosen_policy(tracker: Tracker, value: Any) -> Optional[Policy]:
+        if not value:
+            return None
+        policies = policies_in_force(tracker)
+        return policy_by_reference(policies, str(value)) or policy_from_text(str(value), policies)
 
     # -- what happened ---------------------------------------------------------
 
@@ -184,7 +234,7 @@ class ValidateClaimForm(GuidedFormValidationAction):
                 found = find_occurrence((tracker.latest_message or {}).get("text") or "", clock())
             except OccurrenceInFuture:
                 return {}
-            return {"claim_occurred_at": found.when.isoformat()} if found else {}
+            return {"claim_occurred_at": found.when.isoformat(), "claim_time_known": found.time_known} if found else {}
         if self._asked(tracker, "claim_occurred_at"):
             text = answer_text(tracker)
             return {"claim_occurred_at": text} if text else {}
@@ -192,17 +242,23 @@ class ValidateClaimForm(GuidedFormValidationAction):
 
     def validate_claim_occurred_at(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
         try:
-            return {"claim_occurred_at": datetime.fromisoformat(str(value)).isoformat()}
+            # Read on activation: claim_time_known came with it.
+            accepted = {"claim_occurred_at": datetime.fromisoformat(str(value)).isoformat()}
         except ValueError:
-            pass
-        try:
-            found = parse_occurrence(str(value), clock())
-        except OccurrenceInFuture as future:
-            when = future.when.strftime("%d/%m %H:%M")
-            return reject("claim_occurred_at", "utter_claim_occurred_in_future", when=when)
-        if found is None:
-            return reject("claim_occurred_at")
-        return {"claim_occurred_at": found.when.isoformat()}
+            try:
+                found = parse_occurrence(str(value), clock())
+            except OccurrenceInFuture as future:
+                when = future.when.strftime("%d/%m %H:%M")
+                return reject("claim_occurred_at", "utter_claim_occurred_in_future", when=when)
+            if found is None:
+                return reject("claim_occurred_at")
+            accepted = {"claim_occurred_at": found.when.isoformat(), "claim_time_known": found.time_known}
+        policy = self._chosen_policy(tracker, tracker.get_slot("claim_policy"))
+        uncovered = not_covered(policy, accepted["claim_occurred_at"])
+        if uncovered:
+            return {**reject("claim_occurred_at", "utter_claim_policy_not_covered_then", **uncovered),
+                    "claim_time_known": None}
+        return accepted
 
     # -- where -----------------------------------------------------------------
 
@@ -253,10 +309,73 @@ class ValidateClaimForm(GuidedFormValidationAction):
         return self._yes_no_value("claim_third_party", value)
 
     def extract_claim_injured(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._yes_no_answer(tracker, "claim_injured")
+        text = (tracker.latest_message or {}).get("text") or ""
+        if self._activating(tracker):
+            # "choqué y mi acompañante se lastimó": the emergency numbers come at once, before any question.
+            said = injuries_in(text)
+            return {"claim_injured": said} if said and not tracker.get_slot("claim_injured") else {}
+        if self._asked(tracker, "claim_injured"):
+            # "sí, mi acompañante se lastimó" is an answer, whatever intent the NLU gave it.
+            said = injuries_in(text)
+            return {"claim_injured": said} if said is not None else self._yes_no_answer(tracker, "claim_injured")
+        return {}
 
     def validate_claim_injured(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._yes_no_value("claim_injured", value)
+        result = self._yes_no_value("claim_injured", value)
+        if result.get("claim_injured") is True:
+            return {**result, **note("utter_claim_injured_emergency")}
+        return result
+
+    def extract_claim_vehicle_drivable(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._yes_no_answer(tracker, "claim_vehicle_drivable")
+
+    def validate_claim_vehicle_drivable(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        result = self._yes_no_value("claim_vehicle_drivable", value)
+        if result.get("claim_vehicle_drivable") is False:
+            policy = self._chosen_policy(tracker, tracker.get_slot("claim_policy"))
+            if policy is not None and policy.insurer.assistance_phone:
+                return {**result, **note(
+                    "utter_claim_tow_offer", insurer_name=policy.insurer.name,
+                    assistance_phone=policy.insurer.assistance_phone,
+                )}
+            return {**result, **note("utter_claim_tow_offer_no_phone")}
+        return result
+
+    def extract_claim_driver(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._text_answer(tracker, "claim_driver", include_denials=True)
+
+    def validate_claim_driver(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._short_text("claim_driver", value)
+
+    def extract_claim_witnesses(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._text_answer(tracker, "claim_witnesses", include_denials=True)
+
+    def validate_claim_witnesses(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._short_text("claim_witnesses", value)
+
+    def extract_claim_third_party_document(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._text_answer(tracker, "claim_third_party_document", include_denials=True)
+
+    def validate_claim_third_party_document(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        text = str(value).strip()
+        if len(digits(text)) < 6:  # "no sé", "no lo tengo"
+            return self._short_text("claim_third_party_document", value)
+        try:
+            return {"claim_third_party_document": parse_document(digits(text))[1]}
+        except InvalidDocumentNumber:
+            return reject("claim_third_party_document")
+
+    def extract_claim_third_party_phone(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._text_answer(tracker, "claim_third_party_phone", include_denials=True)
+
+    def validate_claim_third_party_phone(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._short_text("claim_third_party_phone", value)
+
+    def extract_claim_third_party_policy(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._text_answer(tracker, "claim_third_party_policy", include_denials=True)
+
+    def validate_claim_third_party_policy(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._short_text("claim_third_party_policy", value)
 
     def extract_claim_third_party_name(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return self._text_answer(tracker, "claim_third_party_name", include_denials=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Optional
 
 from rasa_sdk import Action, Tracker
@@ -12,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from api_client import ApiError, BackendUnavailable, Conflict, InvalidRequest
 from bot.actions.backend import api, response_for_error, sender
 from bot.actions.claim.draft import DRAFT_SLOTS, draft_from_slots
+from insurance_rules import ARGENTINA
 
 
 def reset_draft() -> list[EventType]:
@@ -40,7 +42,7 @@ class ActionSubmitClaim(Action):
             if error.code != "policy_not_in_force":
                 dispatcher.utter_message(response=response_for_error(error))
                 return []
-            self._policy_gone(dispatcher, identity, slots.get("claim_policy"))
+            self._policy_gone(dispatcher, identity, slots.get("claim_policy"), slots.get("claim_occurred_at"))
             return reset_draft()
         except InvalidRequest:
             dispatcher.utter_message(response="utter_claim_not_accepted")
@@ -54,22 +56,28 @@ class ActionSubmitClaim(Action):
             insurer_name=claim.insurer.name,
             claims_phone=claim.insurer.claims_phone,
         )
-        if claim.reported_late:
-            dispatcher.utter_message(response="utter_claim_reported_late")
+        # A late report was said before confirming (utter_claim_notice_deadline_passed), not after.
         self._send_receipt(dispatcher, identity, claim.number)
         return reset_draft() + [SlotSet("form_failures", None)]
 
     @staticmethod
-    def _policy_gone(dispatcher: CollectingDispatcher, identity: str, number: Optional[str]) -> None:
+    def _policy_gone(
+        dispatcher: CollectingDispatcher, identity: str, number: Optional[str], occurred_at: Optional[str]
+    ) -> None:
+        """The API found the policy was not in force on the day of the loss: say so, with that day."""
+        date = datetime.fromisoformat(occurred_at).astimezone(ARGENTINA).strftime("%d/%m/%Y") if occurred_at else ""
         try:
             policy = api().get_policy(identity, number)
         except ApiError:
-            dispatcher.utter_message(response="utter_claim_policy_not_in_force_no_phone", policy_number=number)
+            dispatcher.utter_message(
+                response="utter_claim_policy_not_in_force_no_phone", policy_number=number, date=date
+            )
             return
         insurer_name, claims_phone = policy.insurer.name, policy.insurer.claims_phone
         dispatcher.utter_message(
             response="utter_claim_policy_not_in_force",
             policy_number=number,
+            date=date,
             insurer_name=insurer_name,
             claims_phone=claims_phone,
         )
