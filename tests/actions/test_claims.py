@@ -16,6 +16,7 @@ from api_client import Insurer, MiAvalClient, Policy
 from bot.actions import backend
 from bot.actions.assistance import ActionRoadsideAssistance, ActionUsefulPhones
 from bot.actions.claim.form import ValidateClaimForm, not_covered
+from bot.actions.claim.photos import ActionAddClaimPhotos, ActionPhotoOutsideClaim
 from bot.actions.claim.questions import ActionAskClaimPolicy
 from bot.actions.claim.reading import claimable
 from bot.actions.claim.status import ActionClaimStatus
@@ -425,3 +426,53 @@ def test_the_api_refusing_a_policy_says_it_was_not_in_force_on_the_day_of_the_lo
     events, messages = run(ActionSubmitClaim(), tracker(laura, **draft))
     assert responses(messages) == ["utter_claim_policy_not_in_force"]
     assert messages[0]["date"] == week.strftime("%d/%m/%Y") and messages[0]["policy_number"] == "AU-0524288"
+
+
+def test_a_photo_with_no_report_under_way_is_kept_and_attached_to_the_claim_chosen(laura, api_env):
+    client = MiAvalClient(api_env.url, api_env.token)
+    claim = client.list_claims(laura)[0]
+    before = len(client.get_claim(laura, claim.number).attachments)
+    upload = client.upload(laura, "foto.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + b"7" * 2000)
+    events, messages = run(
+        ActionPhotoOutsideClaim(),
+        tracker(laura, "/inform", entities=[{"entity": "upload_id", "value": upload.id}]),
+    )
+    assert responses(messages) == ["utter_claim_photos_which_claim"]
+    payloads = [button["payload"] for button in messages[0]["buttons"]]
+    assert f'/add_claim_photos{{"claim_number":"{claim.number}"}}' in payloads
+    assert slots_of(events)["pending_claim_photos"] == [upload.id]
+    assert len(client.get_claim(laura, claim.number).attachments) == before  # not yet: the claim was not chosen
+    events, messages = run(
+        ActionAddClaimPhotos(),
+        tracker(laura, "/add_claim_photos", intent="add_claim_photos",
+                entities=[{"entity": "claim_number", "value": claim.number}], pending_claim_photos=[upload.id]),
+    )
+    assert responses(messages) == ["utter_claim_photo_added"] and messages[0]["claim_number"] == claim.number
+    assert slots_of(events) == {"pending_claim_photos": None, "claim_photos_target": claim.number}
+    assert len(client.get_claim(laura, claim.number).attachments) == before + 1
+    # Later photos go straight to the chosen claim.
+    another = client.upload(laura, "otra.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + b"8" * 2000)
+    _, messages = run(
+        ActionPhotoOutsideClaim(),
+        tracker(laura, "/inform", entities=[{"entity": "upload_id", "value": another.id}],
+                claim_photos_target=claim.number),
+    )
+    assert responses(messages) == ["utter_claim_photo_added"]
+    assert len(client.get_claim(laura, claim.number).attachments) == before + 2
+
+
+def test_asking_to_add_photos_to_a_claim_that_is_not_hers_says_it_was_not_found(laura):
+    _, messages = run(
+        ActionAddClaimPhotos(),
+        tracker(laura, "agregar fotos a la SIN-999999", intent="add_claim_photos",
+                entities=[{"entity": "claim_number", "value": "SIN-999999"}]),
+    )
+    assert responses(messages) == ["utter_claim_status_not_found"]
+
+
+def test_a_refused_file_outside_a_report_is_explained(laura):
+    _, messages = run(
+        ActionPhotoOutsideClaim(),
+        tracker(laura, "/inform", entities=[{"entity": "upload_error", "value": "too_large"}]),
+    )
+    assert responses(messages) == ["utter_claim_upload_error_too_large"]
