@@ -187,10 +187,14 @@ class ClaimDraft:
     latitude: Optional[float] = None
     longitude: Optional[float] = None
     third_party_involved: Optional[bool] = None
-    third_party: Optional[dict[str, Any]] = None  # name, document, plate, insurer
+    third_party: Optional[dict[str, Any]] = None  # name, document, phone, plate, insurer, policy
     injured_people: Optional[bool] = None
     police_report: Optional[str] = None  # number or description of the police report
     damaged_items: Optional[str] = None
+    driver: Optional[str] = None  # who was driving the insured vehicle
+    witnesses: Optional[str] = None
+    vehicle_drivable: Optional[bool] = None
+    occurred_time_known: bool = True  # False: only the day (or "anoche") was said; the time is an estimate
     upload_ids: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -207,6 +211,10 @@ class ClaimDraft:
             "injured_people": self.injured_people,
             "police_report": self.police_report,
             "damaged_items": self.damaged_items,
+            "driver": self.driver,
+            "witnesses": self.witnesses,
+            "vehicle_drivable": self.vehicle_drivable,
+            "occurred_time_known": self.occurred_time_known,
             "upload_ids": list(self.upload_ids),
         }
         return {key: value for key, value in data.items() if value is not None}

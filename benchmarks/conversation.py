@@ -22,7 +22,7 @@ from launcher.outbox import code_in_email
 EMAIL = "laura.gomez@example.com"
 AUTO_POLICY = "AU-1048576"
 CLAIM_NUMBER = re.compile(r"\bSIN-\d+\b")
-MAX_CLAIM_TURNS = 12
+MAX_CLAIM_TURNS = 16
 
 OPENING = (("greeting", "hola"), ("sign_in", "quiero ingresar a mi cuenta"))
 AFTER_SIGN_IN = (("list_policies", "que seguros tengo?"), ("report_claim", "me chocaron el auto"))
@@ -37,6 +37,9 @@ FORM_ANSWERS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("cuando", "fecha", "que dia", "a que hora"), "", "ayer a las 7 de la tarde"),
     (("donde", "direccion", "esquina", "ubicacion"), "", "en av. rivadavia 5000, caba"),
     (("lastimad", "herid", "lesion"), "no", "no"),
+    (("puede seguir andando",), "si", "si"),
+    (("quien manejaba",), "", "yo"),
+    (("testigos",), "", "no"),
     (("otro vehiculo", "tercero", "involucrad"), "no", "no"),
     (("denuncia policial", "comisaria"), "", "no"),
     (("que se dano",), "", "el paragolpes trasero"),

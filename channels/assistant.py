@@ -105,6 +105,11 @@ class Assistant:
             return refusal
         return self._ask(sender_id, inform(latitude=latitude, longitude=longitude))
 
+    def voice_note(self, sender_id: str) -> list[Reply]:
+        """A voice note or audio: the assistant cannot listen, and says so kindly (nothing is uploaded)."""
+        refusal = self._limited(sender_id)
+        return refusal if refusal is not None else [TextReply(copy.VOICE_NOTE)]
+
     def unsupported(self, sender_id: str) -> list[Reply]:
         """Something the assistant cannot read (a sticker, a voice note)."""
         refusal = self._limited(sender_id)

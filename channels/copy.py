@@ -3,6 +3,8 @@
 APOLOGY = "Perdón, tuve un problema y no pude responderte. ¿Me lo escribís de nuevo en un ratito?"
 RATE_LIMITED = "Vas muy rápido 😅 Esperá un minuto y seguimos."
 UNSUPPORTED_MESSAGE = "Por ahora entiendo texto, fotos, PDF y ubicaciones. ¿Me lo escribís?"
+# A voice note or an audio file (Telegram voice/audio, WhatsApp audio media).
+VOICE_NOTE = "¡Perdón! No puedo escuchar audios 🙉 ¿Me lo escribís? Te leo enseguida."
 DOCUMENT_FAILED = "Perdón, no pude preparar el documento. Pedímelo de nuevo en un ratito."
 CHOOSE_OPTION = "Elegí una opción:"
 WHATSAPP_BUTTONS_HINT = "Respondé con el número de la opción."

@@ -16,8 +16,8 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from stdnum.ar import cuit as stdnum_cuit
 
+from insurance_rules import digits
 from miaval_api.services import clock, verification
 from miaval_api.settings import Settings
 from models import Claim, ClientProfile, Insurer, Policy, User
@@ -51,7 +51,7 @@ def load(session: Session, settings: Settings, path: Path = DEFAULT_FILE, today:
             kind=item["kind"],
             name=item["name"],
             dni=item.get("dni"),
-            cuit=stdnum_cuit.compact(item["cuit"]) if item.get("cuit") else None,
+            cuit=digits(item["cuit"]) if item.get("cuit") else None,
             email=(item.get("email") or "").lower() or None,
             phone=item.get("phone"),
         )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from envsettings import MissingSetting, env, read
+from insurance_rules import ARGENTINA, NOTICE_DEADLINE
 
 
 def database_url(raw: str) -> str:
@@ -25,7 +26,7 @@ class Settings:
     api_token: str = env("MIAVAL_API_TOKEN", secret=True, generated=True)
     # The API's own key for code HMACs and document tokens: only the API holds it (never the service token).
     secret_key: str = env("MIAVAL_SECRET_KEY", generated=True)
-    timezone: str = env("MIAVAL_TIMEZONE", "America/Argentina/Buenos_Aires")
+    timezone: str = env("MIAVAL_TIMEZONE", ARGENTINA.key)
     code_ttl_seconds: int = env("VERIFICATION_CODE_TTL_SECONDS", 600)
     code_max_attempts: int = env("VERIFICATION_MAX_ATTEMPTS", 5)
     resend_interval_seconds: int = env("VERIFICATION_RESEND_INTERVAL_SECONDS", 60)
@@ -37,7 +38,7 @@ class Settings:
     link_max_failures: int = env("LINK_MAX_FAILURES", 5)  # failed links per chat, per account and per document
     link_failure_window_seconds: int = env("LINK_FAILURE_WINDOW_SECONDS", 24 * 3600)
     document_ttl_seconds: int = env("DOCUMENT_LINK_TTL_SECONDS", 15 * 60)
-    late_report_days: int = 3  # art. 46, Ley 17.418
+    late_report_days: int = NOTICE_DEADLINE.days  # art. 46, Ley 17.418
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 10 * 1024 * 1024
     smtp_host: Optional[str] = env("SMTP_HOST", None)

@@ -8,10 +8,12 @@ from typing import Any, Optional
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from insurance_rules import CLAIM_TYPES
 from models.base import Base, UTCDateTime, utcnow
 from models.policy import Policy
+from models.user import User
 
-TYPES = ("collision", "theft", "hail", "glass", "fire", "water_damage", "other")
+TYPES = CLAIM_TYPES
 # inspection_scheduled: the insurer arranged an inspection (set by an executive in the staff console).
 STATUSES = ("received", "under_review", "inspection_scheduled", "approved", "rejected", "paid", "closed")
 NUMBER_PREFIX = "SIN-"
@@ -45,6 +47,11 @@ class Claim(Base):
     injured_people: Mapped[Optional[bool]] = mapped_column(Boolean)
     police_report: Mapped[Optional[str]] = mapped_column(Text)
     damaged_items: Mapped[Optional[str]] = mapped_column(Text)
+    driver: Mapped[Optional[str]] = mapped_column(Text)  # who was driving the insured vehicle
+    witnesses: Mapped[Optional[str]] = mapped_column(Text)
+    vehicle_drivable: Mapped[Optional[bool]] = mapped_column(Boolean)
+    # False when only the day (or its part: "anoche") was said: occurred_at's time is an estimate.
+    occurred_time_known: Mapped[bool] = mapped_column(Boolean, default=True)
     reported_late: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reported_by_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -53,6 +60,7 @@ class Claim(Base):
     receipt_sha256: Mapped[Optional[str]] = mapped_column(String(64))
 
     policy: Mapped[Policy] = relationship(lazy="raise")
+    reported_by: Mapped[Optional[User]] = relationship(lazy="raise")
     attachments: Mapped[list[ClaimAttachment]] = relationship(
         lazy="raise", order_by="ClaimAttachment.id", back_populates="claim"
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
@@ -10,17 +9,17 @@ from typing import Any, Optional
 from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from insurance_rules import compact, covered_on, in_force_on
 from models.base import Base
 from models.client import ClientProfile
 from models.insurer import Insurer
 
-LINES = ("auto", "motorcycle", "home", "business", "building", "life", "personal_accident")
 STATUSES = ("active", "expired", "cancelled")
 
 
 def policy_key(number: str) -> str:
     """The form a policy number is looked up by: upper case, letters and digits only ("lt 5521907" -> "LT5521907")."""
-    return re.sub(r"[^0-9A-Z]", "", number.upper())
+    return compact(number)
 
 
 class Policy(Base):
@@ -45,5 +44,9 @@ class Policy(Base):
     insurer: Mapped[Insurer] = relationship(lazy="raise")
 
     def in_force_on(self, day: date) -> bool:
-        """Active and ``day`` within its validity."""
-        return self.status == "active" and self.start_date <= day <= self.end_date
+        """Active and ``day`` within its validity (insurance_rules.in_force_on)."""
+        return in_force_on(self.status, self.start_date, self.end_date, day)
+
+    def covered_on(self, day: date) -> bool:
+        """The policy covered ``day`` (a loss's day), even if it has expired since (insurance_rules.covered_on)."""
+        return covered_on(self.status, self.start_date, self.end_date, day)

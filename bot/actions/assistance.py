@@ -11,13 +11,14 @@ from rasa_sdk.types import DomainDict
 
 from api_client import ApiError, NotVerified, Policy
 from bot.actions.backend import api, call_api, response_for_error, sender
-from bot.actions.claim_draft import plate_key, policy_by_reference
-from bot.actions.claim_templates import payload, template
+from bot.actions.claim.reading import plate_key, policy_by_reference
+from bot.actions.claim.templates import payload, template
+from insurance_rules import insured_item
 
 
 def vehicle_name(policy: Policy) -> str:
-    vehicle = policy.insured_item.get("vehicle") or {}
-    return " ".join(str(vehicle[key]) for key in ("make", "model") if vehicle.get(key))
+    """The vehicle's make and model ("Honda Wave"), or "" when the portfolio does not say."""
+    return insured_item(policy.insured_item).short_name
 
 
 def by_known(response: str, vehicle: str, plate: Optional[str]) -> str:

@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from api_client import ApiError, Handoff
 from bot.actions.backend import api, call_api, sender
-from bot.actions.claim_draft import DRAFT_SLOTS
+from bot.actions.claim.draft import DRAFT_SLOTS
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")  # the desk opens on these
 CODE_PATTERN = re.compile(r"(?<!\d)\d{3}\s?\d{3}(?!\d)")

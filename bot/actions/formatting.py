@@ -5,11 +5,11 @@ Only data formatting lives here; sentences live in domain.yml responses.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Optional
 
 from api_client import Policy
+from insurance_rules import insured_item as item_parts
 
 
 def day(value: Optional[date]) -> str:
@@ -27,24 +27,7 @@ def pesos(amount: Optional[float]) -> str:
 
 def insured_item(policy: Policy) -> str:
     """What the policy insures, in a few words: the vehicle and plate, the address, or the coverage."""
-    item = policy.insured_item or {}
-    vehicle = item.get("vehicle")
-    if vehicle:
-        name = " ".join(str(vehicle[key]) for key in ("make", "model", "year") if vehicle.get(key))
-        plate = vehicle.get("plate")
-        if name and plate:
-            return f"{name} ({plate})"
-        return name or plate or policy.coverage
-    if item.get("address"):
-        return str(item["address"])
-    return policy.coverage
-
-
-def normal_plate(value: str) -> str:
-    """A license plate without spaces or dashes, upper case: "jkl 432" -> "JKL432"."""
-    return re.sub(r"[^A-Za-z0-9]", "", value or "").upper()
-
-
-def normal_policy_number(value: str) -> str:
-    """A policy number for comparison only: upper case, without spaces, dots or dashes."""
-    return re.sub(r"[^A-Za-z0-9]", "", value or "").upper()
+    item = item_parts(policy.insured_item)
+    if item.name and item.plate:
+        return f"{item.name} ({item.plate})"
+    return item.name or item.plate or item.address or policy.coverage

@@ -20,6 +20,7 @@ from api_client import AddressLocked, ApiError, Gone, InvalidRequest, NotFound, 
 from bot.actions.backend import api, call_api, minutes_until, per_minutes, response_for_error, sender
 from bot.actions.base import ApiAction, render
 from bot.actions.forms import GuidedFormValidationAction, note, reject
+from insurance_rules import digits
 
 PENDING = "pending_request"
 RESEND = "resend"  # value of `code` when the user asks for a new code (intent sign_in)
@@ -99,7 +100,7 @@ class ValidateSignInForm(GuidedFormValidationAction):
         if corrected:
             # Another e-mail instead of the code: verification starts again with it.
             return {"code": None, **(await self.validate_email(corrected.group(0), dispatcher, tracker, domain))}
-        code = re.sub(r"\D", "", str(value or ""))
+        code = digits(str(value or ""))
         if len(code) != 6:
             return reject("code")
         try:

@@ -14,7 +14,8 @@ from api_client import Conflict, Policy
 from bot.actions.backend import api, call_api, sender
 from bot.actions.base import ApiAction, render
 from bot.actions.choices import policy_buttons
-from bot.actions.formatting import day, insured_item, normal_plate, normal_policy_number, pesos
+from bot.actions.formatting import day, insured_item, pesos
+from insurance_rules import compact
 
 STATE_ORDER = {"in_force": 0, "not_started": 1, "expired": 2, "cancelled": 3}
 SEARCH_SLOTS = ("policy_number", "license_plate", "client_id")
@@ -40,11 +41,11 @@ def by_relevance(policies: list[Policy]) -> list[Policy]:
 def find_policy(policies: list[Policy], number: Optional[str], plate: Optional[str]) -> Optional[Policy]:
     """The policy the user named by number or by plate (the one in force when a plate has several)."""
     if number:
-        key = normal_policy_number(number)
-        return next((p for p in policies if normal_policy_number(p.number) == key), None)
+        key = compact(number)
+        return next((p for p in policies if compact(p.number) == key), None)
     if plate:
-        key = normal_plate(plate)
-        matches = [p for p in by_relevance(policies) if p.plate and normal_plate(p.plate) == key]
+        key = compact(plate)
+        matches = [p for p in by_relevance(policies) if p.plate and compact(p.plate) == key]
         return matches[0] if matches else None
     return None
 

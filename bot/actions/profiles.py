@@ -10,13 +10,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from stdnum.ar import cuit, dni
 
 from api_client import ApiError, ClientProfile, Conflict, InvalidRequest, RateLimited
 from bot.actions.backend import api, call_api, per_minutes, sender
 from bot.actions.base import ApiAction, render
 from bot.actions.choices import client_buttons
 from bot.actions.forms import FAILURES_SLOT, GuidedFormValidationAction, reject
+from insurance_rules import InvalidDocumentNumber, digits, parse_document
 
 LINK_SLOTS = ("document_number", "link_policy_number")
 UNLINK_SLOTS = ("client_id", "confirm_unlink")
@@ -24,12 +24,10 @@ UNLINK_SLOTS = ("client_id", "confirm_unlink")
 
 def valid_document(value: str) -> Optional[str]:
     """The digits of a valid DNI (7-8 digits) or CUIL/CUIT (11, check digit), else None."""
-    digits = re.sub(r"\D", "", value or "")
-    if len(digits) in (7, 8) and dni.is_valid(digits):
-        return digits
-    if len(digits) == 11 and cuit.is_valid(digits):
-        return digits
-    return None
+    try:  # "DNI 12.345.678" too: the words around the number are dropped first
+        return parse_document(digits(value))[1]
+    except InvalidDocumentNumber:
+        return None
 
 
 def plain(text: str) -> str:
@@ -58,13 +56,13 @@ class ValidateLinkProfileForm(GuidedFormValidationAction):
         return "validate_link_profile_form"
 
     def validate_document_number(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
-        digits = valid_document(str(value or ""))
-        return {"document_number": digits} if digits else reject("document_number")
+        number = valid_document(str(value or ""))
+        return {"document_number": number} if number else reject("document_number")
 
     def validate_link_policy_number(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         number = " ".join(str(value or "").split()).upper()
         # Any insurer's format: a few letters, digits, dashes or spaces, with at least 4 digits.
-        if re.fullmatch(r"[A-Z0-9][A-Z0-9 ./-]{2,28}", number) and len(re.sub(r"\D", "", number)) >= 4:
+        if re.fullmatch(r"[A-Z0-9][A-Z0-9 ./-]{2,28}", number) and len(digits(number)) >= 4:
             return {"link_policy_number": number}
         return reject("link_policy_number")
 

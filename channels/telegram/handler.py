@@ -106,6 +106,8 @@ class TelegramHandler:
             return await asyncio.to_thread(
                 assistant.location, sender, message.location.latitude, message.location.longitude
             )
+        if message.voice or message.audio or message.video_note:
+            return await asyncio.to_thread(assistant.voice_note, sender)
         return await asyncio.to_thread(assistant.unsupported, sender)
 
     async def _download(

@@ -38,9 +38,14 @@ def _twiml_response(body: str) -> Response:
 def answer(gateway: Gateway, inbound: Inbound) -> list[Reply]:
     """What the assistant answers to one WhatsApp message (media first, then a place, then text)."""
     assistant = gateway.assistant
+    audio = [media for media in inbound.media if media.content_type.lower().startswith("audio/")]
+    if audio and len(audio) == len(inbound.media):
+        return assistant.voice_note(inbound.sender_id)  # never downloaded: nobody listens to it
     if inbound.media:
         files = []
         for index, media in enumerate(inbound.media, start=1):
+            if media in audio:
+                continue
             try:
                 files.append(download_media(gateway.settings, media, f"{inbound.message_sid[-8:]}-{index}"))
             except requests.RequestException as exc:

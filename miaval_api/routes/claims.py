@@ -33,7 +33,7 @@ def create_claim() -> tuple[dict, int]:
     # The PDF is built after the commit: a write transaction (SQLite's lock) is not held for it.
     if receipt is not None:
         document = documents.receipt_document(receipt)
-        app.mailer.send_later(receipt_email(app.mailer, email, answer["claim"]["number"], document), "claim_receipt")
+        app.mailer.send_later(receipt_email(app.mailer, email, receipt, document), "claim_receipt")
     return answer, 200 if created.replay else 201
 
 

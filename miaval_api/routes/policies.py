@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
-from sqlalchemy import and_
 
 from miaval_api import views
 from miaval_api.context import ctx
@@ -31,12 +30,11 @@ def list_policies() -> tuple[dict, int]:
         if client_id is not None:
             access.visible_client(session, user.id, client_id)
             query = query.where(Policy.client_id == client_id)
-        in_force = and_(Policy.status == "active", Policy.start_date <= today, Policy.end_date >= today)
-        if status == "in_force":
-            query = query.where(in_force)
-        elif status is not None:
+        if status is not None and status != "in_force":
             query = query.where(Policy.status == status)
         policies = session.scalars(query).unique().all()
+        if status == "in_force":  # the one rule, insurance_rules.in_force_on, not a second one in SQL
+            policies = [policy for policy in policies if policy.in_force_on(today)]
         return {"policies": [views.policy(p, today) for p in policies]}, 200
 
 

@@ -50,6 +50,7 @@ def claims_query(user_id: int) -> Select[tuple[Claim]]:
         .options(
             joinedload(Claim.policy).joinedload(Policy.client),
             joinedload(Claim.policy).joinedload(Policy.insurer),
+            joinedload(Claim.reported_by),
             selectinload(Claim.attachments).joinedload(ClaimAttachment.upload),
         )
         .where(may_see_client(Policy.client_id, user_id))

@@ -1,10 +1,11 @@
 """Reporting claims and attaching files to them.
 
-A claim goes only on a policy in force; ``occurred_at`` may not lie in the
-future; a report more than 3 days after the loss is marked ``reported_late``
-(art. 46, Ley 17.418). The Idempotency-Key makes retries safe: the pair
-(account, key) is unique in the database, so concurrent retries meet the
-constraint and get the first claim back.
+A claim goes only on a policy that was in force on the day of the loss (it
+may have expired since); ``occurred_at`` may not lie in the future; a report
+more than 3 days after the loss is marked ``reported_late`` (art. 46, Ley
+17.418). The Idempotency-Key makes retries safe: the pair (account, key) is
+unique in the database, so concurrent retries meet the constraint and get the
+first claim back.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ FIELDS = (
     "injured_people",
     "police_report",
     "damaged_items",
+    "driver",
+    "witnesses",
+    "vehicle_drivable",
 )
 
 
@@ -115,12 +119,13 @@ def create(session: Session, settings: Settings, user: User, draft: dict[str, An
     if replay:
         return replay
     policy = access.visible_policy(session, user.id, draft["policy_number"])
-    if not policy.in_force_on(clock.today(settings)):
-        raise PolicyNotInForce(policy_number=policy.number)
     now = clock.now()
     occurred_at = parse_occurred_at(draft["occurred_at"], settings)
     if occurred_at > now + CLOCK_SKEW:
         raise OccurredInFuture()
+    # The day of the loss decides: a policy that has expired since still covered it (insurance_rules.covered_on).
+    if not policy.covered_on(occurred_at.astimezone(clock.local_zone(settings)).date()):
+        raise PolicyNotInForce(policy_number=policy.number)
     upload_ids = list(dict.fromkeys(draft.get("upload_ids") or []))
     uploads = session.scalars(select(Upload).where(Upload.id.in_(upload_ids), Upload.user_id == user.id)).all()
     if len(uploads) != len(upload_ids):
@@ -137,6 +142,7 @@ def create(session: Session, settings: Settings, user: User, draft: dict[str, An
             created_at=now,
             reported_late=now - occurred_at > timedelta(days=settings.late_report_days),
             reported_by_user_id=user.id,
+            occurred_time_known=draft.get("occurred_time_known", True) is not False,
             idempotency_key=key,
             request_hash=fingerprint,
             **{name: draft.get(name) for name in FIELDS},

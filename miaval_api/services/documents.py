@@ -7,6 +7,7 @@ names the account, the kind and the reference, and expires after
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -64,6 +65,28 @@ def certificate_for(settings: Settings, policy: Policy) -> Document:
     return Document(f"certificado-{_safe(policy.number)}.pdf", "application/pdf", content)
 
 
+def _same_name(one: str, other: str) -> bool:
+    def plain(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text)
+        return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+
+    return plain(one) == plain(other)
+
+
+def reporter(claim: Claim) -> str | None:
+    """Who reported the claim, when that is not the insured (a mother for her son, an accountant): else None.
+
+    A shared e-mail does not make them the same person (Martín's profile has his
+    mother's address): a named account is the insured only under the insured's name.
+    """
+    user, client = claim.reported_by, claim.policy.client
+    if user is None:
+        return None
+    if user.name:
+        return None if _same_name(user.name, client.name) else f"{user.name} ({user.email})"
+    return None if (client.email or "").lower() == user.email.lower() else user.email
+
+
 def receipt_fields(settings: Settings, claim: Claim) -> dict:
     """What a claim's receipt shows, read from the database (cheap: no PDF is built here)."""
     zone = clock.local_zone(settings)
@@ -72,7 +95,13 @@ def receipt_fields(settings: Settings, claim: Claim) -> dict:
         "number": claim.number,
         "policy_number": policy.number,
         "insurer_name": policy.insurer.name,
+        "insurer_claims_phone": policy.insurer.claims_phone,
+        "insurer_claims_email": policy.insurer.claims_email,
         "client_name": policy.client.name,
+        "line": policy.line,
+        "insured_item": policy.insured_item or {},
+        "reported_by": reporter(claim),
+        "occurred_time_known": claim.occurred_time_known is not False,
         "type": claim.type,
         "occurred_at_local": claim.occurred_at.astimezone(zone),
         "created_at_local": claim.created_at.astimezone(zone),
@@ -83,6 +112,9 @@ def receipt_fields(settings: Settings, claim: Claim) -> dict:
         "injured_people": claim.injured_people,
         "police_report": claim.police_report,
         "damaged_items": claim.damaged_items,
+        "driver": claim.driver,
+        "witnesses": claim.witnesses,
+        "vehicle_drivable": claim.vehicle_drivable,
         "reported_late": claim.reported_late,
         "sha256": claim.receipt_sha256 or "",
     }

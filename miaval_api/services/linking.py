@@ -7,15 +7,14 @@ the account or the document, linking waits.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Optional
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
-from stdnum.ar import cuit as stdnum_cuit
-from stdnum.ar import dni as stdnum_dni
 
+from insurance_rules import InvalidDocumentNumber
+from insurance_rules import parse_document as parse_document_number
 from miaval_api.errors import AlreadyLinked, InvalidDocument, LinkAttemptsExceeded, LinkFailed
 from miaval_api.services import access, audit, clock, limits
 from miaval_api.settings import Settings
@@ -25,14 +24,10 @@ from models.policy import policy_key
 
 def parse_document(raw: str) -> tuple[str, str]:
     """("dni", 8 digits) or ("cuit", 11 digits) from what a person typed; InvalidDocument otherwise."""
-    if not re.fullmatch(r"[0-9.\-\s/]{1,40}", raw.strip()):
-        raise InvalidDocument()
-    digits = re.sub(r"[^0-9]", "", raw)
-    if len(digits) in (7, 8) and stdnum_dni.is_valid(digits):
-        return "dni", digits.zfill(8)
-    if len(digits) == 11 and stdnum_cuit.is_valid(digits):
-        return "cuit", digits
-    raise InvalidDocument()
+    try:
+        return parse_document_number(raw)
+    except InvalidDocumentNumber:
+        raise InvalidDocument() from None
 
 
 def _document_matches(kind: str, number: str):  # noqa: ANN202 - an SQL condition

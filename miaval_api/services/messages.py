@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
+from typing import Any
 
 from miaval_api.mail import Attachment, Mailer
+from miaval_api.services import pdf
 from miaval_api.services.documents import Document
 
 
@@ -51,12 +53,20 @@ def link_notice_email(mailer: Mailer, to: str, account_masked: str) -> EmailMess
     return mailer.build(to, "Se vinculó tu perfil a una cuenta de Mi Aval", text)
 
 
-def receipt_email(mailer: Mailer, to: str, claim_number: str, receipt: Document) -> EmailMessage:
-    """The receipt of a claim report, with the PDF attached."""
+def receipt_email(mailer: Mailer, to: str, fields: dict[str, Any], receipt: Document) -> EmailMessage:
+    """The receipt of a claim report (``documents.receipt_fields``), with the PDF attached."""
+    claim_number = fields["number"]
+    item = pdf.insured_item_text(fields.get("insured_item") or {})
+    policy = fields["policy_number"]
+    about = f" sobre {item} (póliza {policy})" if item else f" sobre la póliza {policy}"
+    reported = f"La hiciste en nombre del asegurado, {fields['client_name']}.\n" if fields.get("reported_by") else ""
     text = (
         "¡Hola!\n\n"
-        f"Recibimos tu denuncia de siniestro {claim_number}. Te adjuntamos la constancia en PDF.\n"
-        "Te vamos a avisar cómo avanza.\n\n"
+        f"Recibimos tu denuncia de siniestro {claim_number}{about}. Te adjuntamos la constancia en PDF.\n"
+        f"{reported}\n"
+        f"{pdf.NEXT_STEPS}\n\n"
+        f"{pdf.documents_sentence(fields['type'], fields.get('line') or '')}\n\n"
+        f"{pdf.insurer_contact(fields)}\n\n"
         "Mi Aval\n"
     )
     attachment = Attachment(receipt.filename, receipt.content_type, receipt.content)

@@ -8,6 +8,8 @@ from typing import Any, Iterable
 
 from fpdf import FPDF
 
+from insurance_rules import VEHICLE_LINES, insured_item
+
 LINE_NAMES = {
     "auto": "Automotor",
     "motorcycle": "Motovehículo",
@@ -27,7 +29,33 @@ CLAIM_TYPES = {
     "other": "Otro",
 }
 # The third party's data in the claim receipt, in the order they are printed.
-THIRD_PARTY_FIELDS = {"name": "Nombre", "document": "Documento", "plate": "Patente", "insurer": "Aseguradora"}
+THIRD_PARTY_FIELDS = {
+    "name": "Nombre",
+    "document": "Documento",
+    "phone": "Teléfono",
+    "plate": "Patente",
+    "insurer": "Aseguradora",
+    "policy": "Póliza",
+}
+# What the insurer will ask for, by kind of loss (theft of a vehicle and of a place need different papers).
+CLAIM_DOCUMENTS = {
+    "collision": "registro de conducir y cédula del vehículo, denuncia de tránsito firmada, fotos de los daños, "
+                 "y los datos y la póliza del tercero si lo hubo",
+    "theft_vehicle": "denuncia policial, título del vehículo, cédula, todas las llaves y la denuncia de robo "
+                     "ante el Registro del Automotor",
+    "theft_property": "denuncia policial y facturas, fotos o cualquier comprobante de lo robado",
+    "hail": "fotos de los daños y, si ya lo tenés, un presupuesto de reparación",
+    "glass": "fotos del cristal dañado y la cédula del vehículo",
+    "fire": "constancia de bomberos o denuncia policial, fotos de los daños y un presupuesto de reparación",
+    "water_damage": "fotos de los daños y del origen de la pérdida, y un presupuesto o factura de reparación",
+    "other": "fotos de lo ocurrido y cualquier comprobante que tengas",
+}
+NEXT_STEPS = (
+    "Próximos pasos: la aseguradora analiza la denuncia y puede contactarte para pedir más datos o coordinar "
+    "una inspección; tiene 30 días desde que recibe la información para pronunciarse (art. 56, Ley 17.418). "
+    "Podés seguir el estado en el chat de Mi Aval con el número de siniestro."
+)
+TIME_APPROXIMATE = "hora aproximada"
 
 
 def latin1(text: str) -> str:
@@ -86,14 +114,39 @@ class _Document(FPDF):
 
 def insured_item_text(item: dict[str, Any]) -> str:
     """A one-line description of what a policy insures."""
-    vehicle = item.get("vehicle")
-    if vehicle:
-        described = " ".join(str(vehicle[key]) for key in ("make", "model", "year") if vehicle.get(key))
-        plate = vehicle.get("plate")
-        if described and plate:
-            return f"{described}, dominio {plate}"
-        return described or (f"Dominio {plate}" if plate else "")
-    return str(item.get("address") or "")
+    named = insured_item(item)
+    if named.name and named.plate:
+        return f"{named.name}, dominio {named.plate}"
+    if named.is_vehicle:
+        return named.name or f"Dominio {named.plate}"
+    return named.address or ""
+
+
+def claim_documents(claim_type: str, line: str) -> str:
+    """The documents the insurer will ask for this kind of loss on this line."""
+    if claim_type == "theft":
+        return CLAIM_DOCUMENTS["theft_vehicle" if line in VEHICLE_LINES else "theft_property"]
+    return CLAIM_DOCUMENTS.get(claim_type, CLAIM_DOCUMENTS["other"])
+
+
+def documents_sentence(claim_type: str, line: str) -> str:
+    """The sentence of the receipt (PDF and e-mail) listing the documents the insurer will ask for."""
+    return f"Documentación que te va a pedir la aseguradora: {claim_documents(claim_type, line)}."
+
+
+def insurer_contact(claim: dict[str, Any]) -> str:
+    """How to reach the insurer's claims desk: phone and e-mail, whichever it has (from ``receipt_fields``)."""
+    name, phone, email = claim["insurer_name"], claim.get("insurer_claims_phone"), claim.get("insurer_claims_email")
+    if phone and email:
+        return f"Siniestros de {name}: teléfono {phone}, e-mail {email}."
+    if phone or email:
+        return f"Siniestros de {name}: {phone or email}."
+    return f"Siniestros de {name}: por el chat de Mi Aval te pasamos su contacto."
+
+
+def occurred_text(when: datetime, time_known: bool) -> str:
+    """When the loss happened; without an hour when none was said ("ayer", "anoche")."""
+    return moment(when) if time_known else f"{day(when.date())}, {TIME_APPROXIMATE}"
 
 
 def third_party_text(third: dict[str, Any]) -> str:
@@ -135,13 +188,18 @@ def claim_receipt(claim: dict[str, Any]) -> bytes:
             ("Póliza", claim["policy_number"]),
             ("Aseguradora", claim["insurer_name"]),
             ("Asegurado", claim["client_name"]),
+            ("Bien asegurado", insured_item_text(claim.get("insured_item") or {})),
+            ("Denunciado por", claim.get("reported_by")),
             ("Tipo", CLAIM_TYPES.get(claim["type"], claim["type"])),
-            ("Ocurrido", moment(claim["occurred_at_local"])),
+            ("Ocurrido", occurred_text(claim["occurred_at_local"], claim.get("occurred_time_known", True))),
             ("Lugar", claim.get("place")),
             ("Descripción", claim.get("description")),
             ("Terceros involucrados", _yes_no(claim.get("third_party_involved"))),
             ("Datos del tercero", third_party_text(third)),
+            ("Conductor", claim.get("driver")),
             ("Personas lesionadas", _yes_no(claim.get("injured_people"))),
+            ("Testigos", claim.get("witnesses")),
+            ("Puede circular", _yes_no(claim.get("vehicle_drivable"))),
             ("Denuncia policial", claim.get("police_report")),
             ("Bienes dañados", claim.get("damaged_items")),
             ("Recibida", moment(claim["created_at_local"]) + " (hora de Argentina)"),
@@ -153,6 +211,9 @@ def claim_receipt(claim: dict[str, Any]) -> bytes:
             "La denuncia se recibió pasados los 3 días del siniestro que prevé el art. 46 de la Ley 17.418; "
             "la aseguradora evaluará el caso."
         )
+    pdf.note(insurer_contact(claim))
+    pdf.note(NEXT_STEPS)
+    pdf.note(documents_sentence(claim["type"], claim.get("line") or ""))
     pdf.note(
         "Esta constancia acredita que Aval recibió la denuncia con el contenido indicado. El código SHA-256 "
         "identifica ese contenido: cualquier cambio posterior daría otro código."

@@ -4,7 +4,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.actions.claim_dates import ARGENTINA, OccurrenceInFuture, find_occurrence, parse_occurrence
+from bot.actions.claim.dates import OccurrenceInFuture, find_occurrence, parse_occurrence
+from insurance_rules import ARGENTINA
 
 # Wednesday 13 November 2024, 15:30 in Buenos Aires.
 NOW = datetime(2024, 11, 13, 15, 30, tzinfo=ARGENTINA)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,11 +12,17 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from api_client import MiAvalClient
+from api_client import Insurer, MiAvalClient, Policy
 from bot.actions import backend
 from bot.actions.assistance import ActionRoadsideAssistance, ActionUsefulPhones
-from bot.actions.claim_status import ActionClaimStatus
-from bot.actions.claims import ActionAskClaimPolicy, ActionSubmitClaim, ValidateClaimForm
+from bot.actions.claim.form import ValidateClaimForm, not_covered
+from bot.actions.claim.photos import ActionAddClaimPhotos, ActionPhotoOutsideClaim
+from bot.actions.claim.questions import ActionAskClaimPolicy
+from bot.actions.claim.reading import claimable
+from bot.actions.claim.status import ActionClaimStatus
+from bot.actions.claim.submission import ActionSubmitClaim
+from bot.actions.claim.summary import ActionAskClaimConfirmed
+from insurance_rules import ARGENTINA
 from tests.conftest import latest_code
 
 with open("domain.yml", encoding="utf-8") as domain_file:
@@ -78,8 +85,8 @@ def test_a_descriptive_first_message_fills_what_it_says_and_asks_only_the_rest(l
     assert slots["claim_occurred_at"].endswith("19:00:00-03:00")
     assert slots["claim_place"] == "Av. Rivadavia 5000"
     assert slots["claim_description"] == text
-    # An auto crash: the third party is the first question left.
-    assert slots["requested_slot"] == "claim_third_party"
+    # An auto crash: the urgent question (anyone hurt?) is the first one left.
+    assert slots["requested_slot"] == "claim_injured"
     assert messages == []
 
 
@@ -145,6 +152,9 @@ def test_correcting_a_field_clears_it_and_asks_it_again(laura):
         claim_description="me chocaron de atrás",
         claim_third_party=False,
         claim_injured=False,
+        claim_vehicle_drivable=True,
+        claim_driver="yo",
+        claim_witnesses="no",
         claim_photos_done=True,
     )
     events, _ = run(
@@ -171,11 +181,14 @@ def confirmed_draft(**extra: Any) -> dict[str, Any]:
         claim_policy="AU-1048576",
         claim_policy_line="auto",
         claim_type="collision",
-        claim_occurred_at="2020-01-02T10:00:00-03:00",
+        claim_occurred_at=(datetime.now(ARGENTINA) - timedelta(days=5)).replace(microsecond=0).isoformat(),
         claim_place="Av. Rivadavia 5000",
         claim_description="me chocaron de atrás en un semáforo",
         claim_third_party=False,
         claim_injured=False,
+        claim_vehicle_drivable=True,
+        claim_driver="yo",
+        claim_witnesses="no",
         claim_photos_done=True,
         claim_confirmed=True,
         claim_idempotency_key=secrets.token_hex(16),
@@ -191,8 +204,9 @@ def test_submission_creates_one_claim_and_sends_the_receipt(laura, api_env):
     assert responses(messages)[0] == "utter_claim_created"
     number = messages[0]["claim_number"]
     assert messages[0]["claims_phone"] == "0800-555-0111"
-    # An occurrence years ago is late (art. 46, Ley 17.418).
-    assert "utter_claim_reported_late" in responses(messages)
+    # Five days ago is late (art. 46, Ley 17.418): that was said before confirming, not again after.
+    assert client.get_claim(laura, number).reported_late is True
+    assert not [name for name in responses(messages) if "late" in name or "deadline" in name]
     receipt = next(message for message in messages if message["response"] == "utter_claim_receipt")
     assert receipt["custom"]["document"]["token"]
     assert client.fetch_document(receipt["custom"]["document"]["token"]).content.startswith(b"%PDF")
@@ -263,3 +277,202 @@ def test_useful_phones_list_each_insurer(api_env):
     lines = messages[0]["insurer_phones"]
     for phone in ("0800-555-0101", "0800-555-0111", "0800-555-0444"):
         assert phone in lines
+
+
+# -- issue #10, item 4 ---------------------------------------------------------------------------------------
+
+
+def crash_slots(**extra: Any) -> dict[str, Any]:
+    yesterday = (datetime.now(ARGENTINA) - timedelta(days=1)).replace(hour=19, minute=0, second=0, microsecond=0)
+    return dict(
+        claim_policy="AU-1048576", claim_policy_line="auto", claim_type="collision",
+        claim_occurred_at=yesterday.isoformat(), claim_place="Av. Rivadavia 5000",
+        claim_description="me chocaron de atrás en un semáforo", **extra,
+    )
+
+
+@pytest.mark.parametrize("answer", ["sí, mi acompañante se lastimó", "si, hay un herido", "/affirm"])
+def test_injuries_bring_the_emergency_numbers_at_once_then_the_form_goes_on(laura, answer):
+    intent = "affirm" if answer == "/affirm" else "faq"  # the NLU may take the long answer for a question
+    events, messages = run(
+        ValidateClaimForm(), tracker(laura, answer, intent=intent, requested_slot="claim_injured", **crash_slots())
+    )
+    assert slots_of(events)["claim_injured"] is True
+    assert responses(messages) == ["utter_claim_injured_emergency"]
+    text = DOMAIN["responses"]["utter_claim_injured_emergency"][0]["text"]
+    assert "107" in text and "SAME" in text and "911" in text
+    assert slots_of(events)["requested_slot"] == "claim_vehicle_drivable"  # and the report goes on
+
+
+@pytest.mark.parametrize("answer", ["no, nadie se lastimó", "no hubo heridos"])
+def test_nobody_hurt_is_a_no_without_emergency_numbers(laura, answer):
+    events, messages = run(
+        ValidateClaimForm(), tracker(laura, answer, intent="deny", requested_slot="claim_injured", **crash_slots())
+    )
+    assert slots_of(events)["claim_injured"] is False and responses(messages) == []
+
+
+def test_a_first_message_that_tells_of_injuries_gets_the_emergency_numbers_before_any_question(laura):
+    text = "ayer a la noche choqué con el gol en Av. Rivadavia 5000 y mi acompañante se lastimó"
+    events, messages = run(ValidateClaimForm(), tracker(laura, text, intent="report_claim", requested_slot=None))
+    assert slots_of(events)["claim_injured"] is True
+    assert responses(messages)[0] == "utter_claim_injured_emergency"
+
+
+def test_a_vehicle_that_cannot_be_driven_gets_the_tow_offer_with_its_insurers_assistance_phone(laura):
+    events, messages = run(
+        ValidateClaimForm(),
+        tracker(laura, "/deny", intent="deny", requested_slot="claim_vehicle_drivable",
+                **crash_slots(claim_injured=False)),
+    )
+    assert slots_of(events)["claim_vehicle_drivable"] is False
+    assert responses(messages) == ["utter_claim_tow_offer"]
+    assert messages[0]["assistance_phone"] and messages[0]["insurer_name"]
+    assert slots_of(events)["requested_slot"] == "claim_third_party"
+
+
+def test_who_drove_the_third_partys_data_and_the_witnesses_are_asked_in_a_crash_and_sent(laura, api_env):
+    slots = crash_slots(claim_injured=False, claim_vehicle_drivable=True, claim_third_party=True)
+    asked = []
+    answers = {
+        "claim_third_party_name": "Juan Pérez", "claim_third_party_document": "28.123.456",
+        "claim_third_party_phone": "11 5555-1234", "claim_third_party_plate": "AB123CD",
+        "claim_third_party_insurer": "Pampa Seguros", "claim_third_party_policy": "no sé",
+        "claim_driver": "mi hijo Martín", "claim_witnesses": "un vecino, Pedro 11 4444-5555",
+    }
+    requested = "claim_third_party_name"
+    while requested in answers:
+        asked.append(requested)
+        events, _ = run(ValidateClaimForm(), tracker(laura, answers[requested], requested_slot=requested, **slots))
+        slots.update({k: v for k, v in slots_of(events).items() if k != "requested_slot"})
+        requested = slots_of(events)["requested_slot"]
+    assert asked == list(answers) and requested == "claim_photos_done"
+    assert slots["claim_third_party_document"] == "28123456"
+    slots.update(claim_photos_done=True, claim_confirmed=True, claim_idempotency_key=secrets.token_hex(16))
+    _, messages = run(ActionSubmitClaim(), tracker(laura, **slots))
+    claim = MiAvalClient(api_env.url, api_env.token)._get(f"/v1/me/claims/{messages[0]['claim_number']}", laura)
+    sent = claim["claim"]
+    assert sent["driver"] == "mi hijo Martín" and sent["witnesses"] == "un vecino, Pedro 11 4444-5555"
+    assert sent["third_party"]["document"] == "28123456" and sent["third_party"]["phone"] == "11 5555-1234"
+    assert sent["vehicle_drivable"] is True and sent["occurred_time_known"] is True
+
+
+def test_a_wrong_third_party_dni_is_explained(laura):
+    events, messages = run(
+        ValidateClaimForm(),
+        tracker(laura, "20-12345678-5", requested_slot="claim_third_party_document",
+                **crash_slots(claim_third_party=True, claim_third_party_name="Juan")),
+    )
+    assert slots_of(events)["claim_third_party_document"] is None
+    assert responses(messages) == ["utter_explain_claim_third_party_document"]
+
+
+def test_the_notice_deadline_is_shown_before_confirming_and_the_time_as_approximate(laura):
+    slots = crash_slots(claim_injured=False, claim_third_party=False, claim_time_known=False, claim_photos_done=True)
+    _, messages = run(ActionAskClaimConfirmed(), tracker(laura, requested_slot="claim_confirmed", **slots))
+    assert responses(messages) == ["utter_claim_notice_deadline", "utter_claim_summary"]
+    yesterday = (datetime.now(ARGENTINA) - timedelta(days=1)).strftime("%d/%m/%Y")
+    assert messages[1]["when"] == f"{yesterday}, hora aproximada" and "19:00" not in messages[1]["when"]
+    assert "3 días desde que te enteraste" in DOMAIN["responses"]["utter_claim_notice_deadline"][0]["text"]
+    late = (datetime.now(ARGENTINA) - timedelta(days=6)).replace(microsecond=0)
+    slots.update(claim_occurred_at=late.isoformat(), claim_time_known=True)
+    _, messages = run(ActionAskClaimConfirmed(), tracker(laura, requested_slot="claim_confirmed", **slots))
+    assert responses(messages) == ["utter_claim_notice_deadline_passed", "utter_claim_summary"]
+    assert messages[0]["date"] == late.strftime("%d/%m/%Y") and messages[1]["when"] == late.strftime("%d/%m/%Y %H:%M")
+
+
+def test_ayer_and_anoche_are_sent_with_the_time_unknown(laura):
+    events, _ = run(
+        ValidateClaimForm(), tracker(laura, "anoche", requested_slot="claim_occurred_at", **crash_slots())
+    )
+    assert slots_of(events)["claim_time_known"] is False
+    events, _ = run(
+        ValidateClaimForm(), tracker(laura, "ayer a las 19", requested_slot="claim_occurred_at", **crash_slots())
+    )
+    assert slots_of(events)["claim_time_known"] is True
+
+
+def _policy(status: str, start: date, end: date) -> Policy:
+    insurer = Insurer(code="RPS", name="Río de la Plata Seguros", assistance_phone="1", claims_phone="2",
+                      claims_email=None)
+    return Policy(number="AU-1", client_id=1, client_name="Laura", insurer=insurer, line="auto", status=status,
+                  in_force=status == "active", start_date=start, end_date=end, coverage="Terceros",
+                  monthly_premium=None, insured_item={})
+
+
+def test_a_recently_expired_policy_is_offered_for_a_loss_from_its_validity():
+    today = date(2026, 11, 29)
+    recent = _policy("expired", date(2025, 10, 1), date(2026, 10, 1))
+    old = _policy("expired", date(2024, 10, 1), date(2025, 10, 1))
+    cancelled = _policy("cancelled", date(2026, 1, 1), date(2026, 12, 1))
+    assert claimable([recent, old, cancelled], today) == [recent]
+
+
+def test_a_policy_that_did_not_cover_the_day_of_the_loss_is_explained_with_its_validity():
+    # AU-0524288 (Laura's old Palio) ran from 730 to 365 days ago; a loss last week was not covered.
+    last_week = (datetime.now(ARGENTINA) - timedelta(days=7)).replace(microsecond=0)
+    palio = _policy("expired", date.today() - timedelta(days=730), date.today() - timedelta(days=365))
+    said = not_covered(palio, last_week.isoformat())
+    assert said["date"] == last_week.strftime("%d/%m/%Y") and said["end"] == palio.end_date.strftime("%d/%m/%Y")
+    during = (datetime.now(ARGENTINA) - timedelta(days=400)).isoformat()
+    assert not_covered(palio, during) == {}
+
+
+def test_the_api_refusing_a_policy_says_it_was_not_in_force_on_the_day_of_the_loss(laura):
+    # The Palio (expired a year ago) and a loss last week: the API decides, the bot names the day.
+    draft = {**confirmed_draft(), "claim_policy": "AU-0524288"}
+    week = (datetime.now(ARGENTINA) - timedelta(days=7)).replace(microsecond=0)
+    draft["claim_occurred_at"] = week.isoformat()
+    events, messages = run(ActionSubmitClaim(), tracker(laura, **draft))
+    assert responses(messages) == ["utter_claim_policy_not_in_force"]
+    assert messages[0]["date"] == week.strftime("%d/%m/%Y") and messages[0]["policy_number"] == "AU-0524288"
+
+
+def test_a_photo_with_no_report_under_way_is_kept_and_attached_to_the_claim_chosen(laura, api_env):
+    client = MiAvalClient(api_env.url, api_env.token)
+    claim = client.list_claims(laura)[0]
+    before = len(client.get_claim(laura, claim.number).attachments)
+    upload = client.upload(laura, "foto.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + b"7" * 2000)
+    events, messages = run(
+        ActionPhotoOutsideClaim(),
+        tracker(laura, "/inform", entities=[{"entity": "upload_id", "value": upload.id}]),
+    )
+    assert responses(messages) == ["utter_claim_photos_which_claim"]
+    payloads = [button["payload"] for button in messages[0]["buttons"]]
+    assert f'/add_claim_photos{{"claim_number":"{claim.number}"}}' in payloads
+    assert slots_of(events)["pending_claim_photos"] == [upload.id]
+    assert len(client.get_claim(laura, claim.number).attachments) == before  # not yet: the claim was not chosen
+    events, messages = run(
+        ActionAddClaimPhotos(),
+        tracker(laura, "/add_claim_photos", intent="add_claim_photos",
+                entities=[{"entity": "claim_number", "value": claim.number}], pending_claim_photos=[upload.id]),
+    )
+    assert responses(messages) == ["utter_claim_photo_added"] and messages[0]["claim_number"] == claim.number
+    assert slots_of(events) == {"pending_claim_photos": None, "claim_photos_target": claim.number}
+    assert len(client.get_claim(laura, claim.number).attachments) == before + 1
+    # Later photos go straight to the chosen claim.
+    another = client.upload(laura, "otra.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + b"8" * 2000)
+    _, messages = run(
+        ActionPhotoOutsideClaim(),
+        tracker(laura, "/inform", entities=[{"entity": "upload_id", "value": another.id}],
+                claim_photos_target=claim.number),
+    )
+    assert responses(messages) == ["utter_claim_photo_added"]
+    assert len(client.get_claim(laura, claim.number).attachments) == before + 2
+
+
+def test_asking_to_add_photos_to_a_claim_that_is_not_hers_says_it_was_not_found(laura):
+    _, messages = run(
+        ActionAddClaimPhotos(),
+        tracker(laura, "agregar fotos a la SIN-999999", intent="add_claim_photos",
+                entities=[{"entity": "claim_number", "value": "SIN-999999"}]),
+    )
+    assert responses(messages) == ["utter_claim_status_not_found"]
+
+
+def test_a_refused_file_outside_a_report_is_explained(laura):
+    _, messages = run(
+        ActionPhotoOutsideClaim(),
+        tracker(laura, "/inform", entities=[{"entity": "upload_error", "value": "too_large"}]),
+    )
+    assert responses(messages) == ["utter_claim_upload_error_too_large"]

@@ -13,7 +13,6 @@ data that lacks the value and renders what the action chose.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import date
 from pathlib import Path
@@ -26,8 +25,9 @@ from api_client import Insurer, Policy
 from bot.actions import backend
 from bot.actions.assistance import ActionUsefulPhones, by_known, vehicle_name
 from bot.actions.backend import per_minutes
-from bot.actions.claim_templates import template
-from bot.actions.claims import ActionSubmitClaim, policy_button_title
+from bot.actions.claim.questions import policy_button_title
+from bot.actions.claim.submission import ActionSubmitClaim
+from bot.actions.claim.templates import template
 from bot.actions.formatting import insured_item
 from tests.actions.dialogue_support import DOMAIN, all_responses, load_tracker, new_identity, run
 
@@ -50,8 +50,14 @@ ALWAYS_FILLED = {
     "damaged_items": "a required slot of the claim form when its line asks it",
     "date": "a formatted date of the claim",
     "description": "a required slot of the claim form",
+    "document": "a required slot of the claim form once a third party is involved (a DNI or «no sé»)",
+    "drivable": "the yes/no words of the summary",
+    "driver": "a required slot of the claim form in a crash (a name or «yo»)",
+    "end": "Policy.end_date is required (the policy that did not cover the day of the loss)",
+    "phone": "a required slot of the claim form once a third party is involved (a phone or «no sé»)",
+    "start": "Policy.start_date is required (the policy that did not cover the day of the loss)",
+    "witnesses": "a required slot of the claim form in a crash (names or «no»)",
     "details": "the summary lines of the line of business (may be empty: it is followed by the next line)",
-    "email": "loose_values: the e-mail the user typed (an entity match, never empty)",
     "email_masked": "VerificationStarted.email_masked is required",
     "end_date": "Policy.end_date is required",
     "hours": "profiles: at least 2",
@@ -95,15 +101,16 @@ SAMPLE = {
     "address": "Av. Rivadavia 5000, CABA", "assistance_phone": "0800-222-7777", "attempts_left": 3,
     "claim_number": "SIN-000124", "claim_type": "Choque", "claims_phone": "0800-222-7778",
     "client_name": "Laura Gómez", "count": 2, "coverage": "Todo riesgo", "damaged_items": "el techo",
-    "date": "12/11/2026", "description": "me chocaron de atrás", "details": "", "email": "otra@example.com",
-    "email_masked": "l***a@example.com",
+    "date": "12/11/2026", "description": "me chocaron de atrás", "details": "", "email_masked": "l***a@example.com",
     "end_date": "01/03/2027", "hours": 3, "injured": "no", "insurer": "Pampa Seguros",
     "insurer_name": "Río de la Plata Seguros", "item": "Toyota Etios 2019 (AB123CD)", "license_plate": "AB123CD",
     "minutes": 10, "name": "Juan Pérez", "number": "AU-1048576", "photos": "2", "place": "Rivadavia 5000",
     "police_report": "no", "policies": "• AU-1048576: Toyota Etios (vigente hasta el 01/03/2027)",
     "policy": "Toyota Etios AB123CD · AU-1048576", "policy_number": "AU-1048576", "premium": "$ 25.000",
     "profiles": "• Laura Gómez", "start_date": "01/03/2026", "user_name": "Laura", "when": "12/11 19:00",
-    "vehicle": "Toyota Etios", "plate": "AB123CD", "insurer_phones": "• Río de la Plata Seguros: asistencia 1\n",
+    "vehicle": "Toyota Etios", "plate": "AB123CD", "document": "28123456", "drivable": "no",
+    "driver": "yo", "end": "01/03/2026", "phone": "11 5555-1234", "start": "01/03/2025", "witnesses": "no",
+    "insurer_phones": "• Río de la Plata Seguros: asistencia 1\n",
 }
 
 BLANK_LOOKING = [
@@ -248,10 +255,10 @@ def test_a_policy_no_longer_in_force_without_its_insurer_is_not_blank(monkeypatc
     _api_down(monkeypatch)
     dispatcher = CollectingDispatcher()
     try:
-        asyncio.run(ActionSubmitClaim._policy_gone(dispatcher, new_identity(), "AU-1048576"))
+        ActionSubmitClaim._policy_gone(dispatcher, new_identity(), "AU-1048576", "2026-11-20T19:00:00-03:00")
     finally:
         backend.reset_api()
     [message] = dispatcher.messages
     assert message["response"] == "utter_claim_policy_not_in_force_no_phone"
     text = interpolate_text(RESPONSES[message["response"]][0]["text"], message)
-    assert "AU-1048576" in text and not blanks(text), text
+    assert "AU-1048576" in text and "no estaba vigente el 20/11/2026" in text and not blanks(text), text

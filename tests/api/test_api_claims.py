@@ -167,3 +167,14 @@ def test_hash_is_of_the_content(api, laura):
     ]
     assert claim["receipt_sha256"] != other["receipt_sha256"]
     assert claim["receipt_sha256"] != hashlib.sha256(b"").hexdigest()
+
+
+def test_a_loss_from_while_the_policy_was_in_force_is_accepted_after_it_expired(api, laura):
+    # AU-0524288 ran from 730 to 365 days ago and has expired since: the day of the loss decides.
+    during = api.post(CLAIMS, laura, json=draft(policy="AU-0524288", days_ago=400), headers=key())
+    assert during.status_code == 201, during.text
+    assert during.json()["claim"]["policy_number"] == "AU-0524288" and during.json()["claim"]["reported_late"] is True
+    after = api.post(CLAIMS, laura, json=draft(policy="AU-0524288", days_ago=300), headers=key())
+    assert after.status_code == 409 and after.json()["error"]["code"] == "policy_not_in_force"
+    before_start = api.post(CLAIMS, laura, json=draft(policy="AU-0524288", days_ago=800), headers=key())
+    assert before_start.status_code == 409 and before_start.json()["error"]["code"] == "policy_not_in_force"

@@ -46,6 +46,9 @@ CLAIM_ANSWERS = [
     ("contame en pocas palabras", "Me chocaron de atrás en un semáforo de la avenida."),
     ("otro vehículo o persona", "No"),
     ("lastimadas", "No"),
+    ("puede seguir andando", "Sí"),
+    ("quién manejaba", "yo"),
+    ("testigos", "no"),
     ("denuncia policial", "no"),
     ("qué se dañó", "el paragolpes trasero"),
 ]

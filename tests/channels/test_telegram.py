@@ -172,3 +172,21 @@ def test_signing_out_on_telegram_asks_to_sign_in_again(gateway, fake_telegram, s
     assert "cerré tu sesión" in "\n".join(send("cerra sesion porfa"))
     after = "\n".join(send("que seguros tengo?"))
     assert "AU-1048576" not in after and "e-mail" in after
+
+
+def test_a_voice_note_is_answered_kindly_and_never_downloaded(gateway, fake_telegram):
+    chat_id = unique_chat_id()
+    for index, key in enumerate(("voice", "audio")):
+        update = {
+            "update_id": gateway.next_update_id(),
+            "message": {
+                "message_id": 30 + index,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                key: {"file_id": f"{key}{chat_id}", "file_unique_id": key, "duration": 4, "mime_type": "audio/ogg"},
+            },
+        }
+        assert gateway.telegram(update).status_code == 200
+    assert fake_telegram.texts_to(chat_id) == [copy.VOICE_NOTE, copy.VOICE_NOTE]
+    assert "no puedo escuchar audios" in copy.VOICE_NOTE.lower()
+    assert not [call for call in fake_telegram.calls_to("getFile") if str(chat_id) in call.fields["file_id"]]

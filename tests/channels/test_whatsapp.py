@@ -163,3 +163,15 @@ def test_signing_out_on_whatsapp_asks_to_sign_in_again(gateway, stack):
     assert "cerré tu sesión" in "\n".join(send("desconectame porfa"))
     after = "\n".join(send("q seguros tengo"))
     assert "AU-1048576" not in after and "e-mail" in after
+
+
+def test_a_voice_note_is_answered_kindly_and_never_fetched(gateway, fake_twilio):
+    fake_twilio.media["voice-1"] = ("audio/ogg", b"OggS" + b"0" * 2000)
+    form = gateway.whatsapp_form(
+        unique_whatsapp(), "", NumMedia="1", MediaUrl0=fake_twilio.url + "/media/voice-1",
+        MediaContentType0="audio/ogg",
+    )
+    response = gateway.whatsapp(form)
+    assert response.status_code == 200
+    assert [message["body"] for message in twiml_messages(response.text)] == [copy.VOICE_NOTE]
+    assert "voice-1" not in fake_twilio.media_fetches

@@ -3,10 +3,12 @@ its actions and the Mi Aval API, all real (the `stack` fixture)."""
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
 
+import pytest
 import requests
 
 from channels.rasa import RasaClient
@@ -44,10 +46,17 @@ def _policies(stack, sender: str) -> set[str]:
     return {policy["number"] for policy in response.json().get("policies", [])} if response.ok else set()
 
 
-def test_laura_signs_in_sees_her_policies_and_reports_a_collision(stack):
+@pytest.fixture(scope="module")
+def laura(stack) -> RestChat:
+    """Laura's chat, signed in once (the API sends one code per address per minute)."""
     chat = _chat(stack, "laura")
     _sign_in(chat, stack.outbox_dir, "laura.gomez@example.com")
     assert "Laura" in chat.text, chat.log
+    return chat
+
+
+def test_laura_signs_in_sees_her_policies_and_reports_a_collision(stack, laura):
+    chat = laura
 
     chat.say("que seguros tengo?")
     listing = chat.text
@@ -62,6 +71,12 @@ def test_laura_signs_in_sees_her_policies_and_reports_a_collision(stack):
     chat.say("ayer a las 19 me chocaron de atras en Av. Rivadavia 5000 con el gol")
     answers = {  # most specific question first: the plate question also names "el otro vehículo"
         "cómo se llama la otra persona": "Juan Pérez",
+        "dni de la otra persona": "no sé",
+        "teléfono de contacto": "11 5555-1234",
+        "número de póliza del otro": "no sé",
+        "quién manejaba": "yo",
+        "testigos": "No",
+        "puede seguir andando": "Sí",
         "qué patente": "AB 123 CD",
         "aseguradora": "Pampa Seguros",
         "otro vehículo o persona": "Sí",
@@ -69,7 +84,7 @@ def test_laura_signs_in_sees_her_policies_and_reports_a_collision(stack):
         "denuncia policial": "no hice denuncia",
         "fotos": "No tengo fotos",
     }
-    for _ in range(10):
+    for _ in range(16):
         text = chat.text.lower()
         if "revisá la denuncia" in text:
             break
@@ -126,3 +141,84 @@ def test_carlos_unverified_is_led_to_verify_before_any_policy(stack):
     chat.say(code)
     # Once verified the request goes on: his policies, linked by his e-mail.
     assert "LT 5521907" in chat.text and "VI-300412" in chat.text, chat.log
+
+
+def _api(stack, sender: str, method: str, path: str, **kwargs) -> requests.Response:
+    headers = {"Authorization": f"Bearer {stack.api_token}", "X-Chat-Identity": sender, **kwargs.pop("headers", {})}
+    return requests.request(method, f"{stack.api_url}{path}", headers=headers, timeout=10, **kwargs)
+
+
+def test_laura_reports_for_martins_motorcycle_injuries_tow_deadline_and_approximate_time(stack, laura):
+    """Issue #10 item 4, said as a customer would: the emergency numbers at once, the tow, the deadline first."""
+    chat = laura
+    chat.say("anoche choqué con la moto de mi hijo en Av. Rivadavia 5000, patente A123BCD")
+    answers = {
+        "quién manejaba": "mi hijo Martín",
+        "testigos": "no",
+        "otro vehículo o persona": "No",
+        "puede seguir andando": "No",
+        "lastimad": "sí, mi acompañante se lastimó",
+        "denuncia policial": "todavía no",
+        "contame en pocas palabras": "Un auto me cerró y me caí con la moto en la avenida.",
+        "qué pasó": "Choque",
+        "fotos": "No tengo fotos",
+    }
+    said = []
+    for _ in range(16):
+        text = chat.text.lower()
+        said.append(text)
+        if "revisá la denuncia" in text:
+            break
+        question = next((question for question in answers if question in text), None)
+        assert question, f"unexpected question\n{chat.log}"
+        reply = answers[question]
+        if any(reply.lower() == b["title"].lower() for b in chat.buttons):
+            chat.click(reply)
+        else:
+            chat.say(reply)
+        if question == "lastimad":  # at once, in the answer to the injuries, and then the report goes on
+            assert "107" in chat.text and "911" in chat.text and "SAME" in chat.text, chat.log
+            assert chat.text.rstrip().endswith("?"), chat.log
+        if question == "puede seguir andando":
+            assert "remolque" in chat.text and "0800" in chat.text, chat.log
+    summary = chat.text
+    # The deadline comes before the summary and its «Confirmar», not after.
+    assert summary.index("3 días desde que te enteraste") < summary.index("Revisá la denuncia"), chat.log
+    assert "hora aproximada" in summary and "21:00" not in summary, chat.log
+    assert "01-0234567-8" in summary, chat.log
+    chat.click("Confirmar")
+    assert "3 días" not in chat.text, chat.log  # not repeated after
+    [number] = set(re.findall(r"SIN-\d{6}", chat.text))
+    claim = _api(stack, chat.sender, "GET", f"/v1/me/claims/{number}").json()["claim"]
+    assert claim["policy_number"] == "01-0234567-8" and claim["injured_people"] is True
+    assert claim["vehicle_drivable"] is False and claim["driver"] == "mi hijo Martín"
+    assert claim["occurred_time_known"] is False
+
+
+def test_laura_adds_a_photo_to_a_claim_she_already_made(stack, laura):
+    chat = laura
+    claims = _api(stack, chat.sender, "GET", "/v1/me/claims").json()["claims"]
+    number = claims[0]["number"]
+    before = len(claims[0]["attachments"])
+    upload = _api(
+        stack, chat.sender, "POST", "/v1/me/uploads", data=b"\xff\xd8\xff\xe0" + b"1" * 3000,
+        headers={"Content-Type": "application/octet-stream", "X-Filename": "foto.jpg"},
+    ).json()["upload"]
+    # What the gateway says to Rasa when a photo arrives with no report under way.
+    chat.say("/inform" + json.dumps({"upload_id": upload["id"]}))
+    assert "a qué denuncia" in chat.text.lower(), chat.log
+    chat.click(number)
+    assert f"sumé la foto a la denuncia {number}" in chat.text.lower(), chat.log
+    attachments = _api(stack, chat.sender, "GET", f"/v1/me/claims/{number}").json()["claim"]["attachments"]
+    assert len(attachments) == before + 1
+    # Asked in words: the next photos go to the chosen claim.
+    chat.say(f"quiero agregar fotos a la denuncia {number}")
+    assert f"mandame las fotos de la denuncia {number}" in chat.text.lower(), chat.log
+    second = _api(
+        stack, chat.sender, "POST", "/v1/me/uploads", data=b"\x89PNG\r\n\x1a\n" + b"2" * 3000,
+        headers={"Content-Type": "application/octet-stream", "X-Filename": "otra.png"},
+    ).json()["upload"]
+    chat.say("/inform" + json.dumps({"upload_id": second["id"]}))
+    assert f"sumé la foto a la denuncia {number}" in chat.text.lower(), chat.log
+    attachments = _api(stack, chat.sender, "GET", f"/v1/me/claims/{number}").json()["claim"]["attachments"]
+    assert len(attachments) == before + 2

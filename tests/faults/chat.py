@@ -76,7 +76,7 @@ class Chat:
             answer = self.say(form_answer(answer))
         return answer
 
-    def answer_until_confirmation(self, answer: Answer, max_turns: int = 14) -> Answer:
+    def answer_until_confirmation(self, answer: Answer, max_turns: int = 18) -> Answer:
         for _ in range(max_turns):
             if is_confirmation(answer):
                 return answer

@@ -20,11 +20,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Optional
-from zoneinfo import ZoneInfo
 
 import dateparser
 
-ARGENTINA = ZoneInfo("America/Argentina/Buenos_Aires")
+from insurance_rules import ARGENTINA
 
 # A report written a few minutes "in the future" is a clock skew, not a lie.
 FUTURE_TOLERANCE = timedelta(minutes=5)

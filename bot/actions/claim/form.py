@@ -1,4 +1,4 @@
-"""Report a claim: the claim form's questions, its summary and the submission.
+"""The claim form's answers: what each message says (``extract_<slot>``) and whether it fits (``validate_<slot>``).
 
 ``validate_claim_form`` reads answers (``extract_<slot>``: what the user said)
 and checks them (``validate_<slot>``: does it fit?). On activation it reads the
@@ -10,35 +10,38 @@ key fixed at confirmation: a retry after the API was down makes no second claim.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Any, Optional
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from api_client import ApiError, BackendUnavailable, Conflict, InvalidRequest, Policy
-from bot.actions.backend import api, call_api, response_for_error, sender
-from bot.actions.claim_dates import ARGENTINA, OccurrenceInFuture, find_occurrence, parse_occurrence
-from bot.actions.claim_draft import (
-    CLAIM_TYPES,
-    CORRECTABLE_FIELDS,
-    DRAFT_SLOTS,
+from api_client import ApiError, Policy
+from bot.actions.backend import api, sender
+from bot.actions.claim.dates import OccurrenceInFuture, find_occurrence, normalise, parse_occurrence
+from bot.actions.claim.draft import CORRECTABLE_FIELDS, questions
+from bot.actions.claim.reading import (
     claim_type_from_text,
     claimable,
     describes_the_loss,
-    details_needed,
-    draft_from_slots,
     place_from_text,
     policy_by_reference,
     policy_from_text,
-    questions,
-    suited_to,
 )
-from bot.actions.claim_templates import claim_type_label, payload, template
 from bot.actions.forms import GuidedFormValidationAction, note, reject
+from insurance_rules import (
+    ARGENTINA,
+    CLAIM_TYPES,
+    InvalidDocumentNumber,
+    covered_on,
+    digits,
+    local_date,
+    parse_document,
+)
 
 # Intents that interrupt the form rather than answer it: their rules answer
 # them and the form asks its question again.
@@ -86,10 +89,43 @@ def yes_no(tracker: Tracker) -> Optional[Any]:
     return answer_text(tracker)
 
 
-async def policies_in_force(tracker: Tracker) -> list[Policy]:
+def fetch_claimable(tracker: Tracker) -> list[Policy]:
+    """The user's claimable policies (in force, or expired within a year); raises ApiError."""
+    return claimable(api().list_policies(sender(tracker)))
+
+
+# "se lastimó", "hay heridos", "está en el hospital"; "nadie se lastimó" and "no hubo heridos" say the opposite.
+_INJURED = re.compile(r"lastim|herid|lesion|hospital|ambulancia|sangr|fractur")
+_NOT_INJURED = re.compile(
+    r"\b(nadie|ningun[oa]?|no\s+(hubo|hay|tuvimos|tuve)|no\s+(me\s+|nos\s+|se\s+)?lastim|sin\s+herid)"
+)
+
+
+def injuries_in(text: str) -> Optional[bool]:
+    """True when a message says someone was hurt, False when it says nobody was, None when it says neither."""
+    clean = normalise(text)
+    if not _INJURED.search(clean):
+        return None
+    return not _NOT_INJURED.search(clean)
+
+
+def not_covered(policy: Optional[Policy], occurred_at: Optional[str]) -> dict[str, str]:
+    """The variables of ``utter_claim_policy_not_covered_then`` when the policy did not cover that day, else {}."""
+    if policy is None or not occurred_at:
+        return {}
+    day = local_date(datetime.fromisoformat(occurred_at))
+    if covered_on(policy.status, policy.start_date, policy.end_date, day):
+        return {}
+    return {
+        "policy_number": policy.number, "date": day.strftime("%d/%m/%Y"),
+        "start": policy.start_date.strftime("%d/%m/%Y"), "end": policy.end_date.strftime("%d/%m/%Y"),
+    }
+
+
+def policies_in_force(tracker: Tracker) -> list[Policy]:
     """The user's claimable policies; empty when the API cannot say (the question will say why)."""
     try:
-        return claimable(await call_api(api().list_policies, sender(tracker), status="in_force"))
+        return fetch_claimable(tracker)
     except ApiError:
         return []
 
@@ -103,7 +139,11 @@ class ValidateClaimForm(GuidedFormValidationAction):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        return questions(tracker.slots)
+        needed = questions(tracker.slots)
+        if self._activating(tracker) and "claim_injured" not in needed:
+            # The first message may say someone was hurt before the line is known: read it now (asked last).
+            needed.append("claim_injured")
+        return needed
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         events = await super().run(dispatcher, tracker, domain)
@@ -136,14 +176,14 @@ class ValidateClaimForm(GuidedFormValidationAction):
 
     # -- the policy ----------------------------------------------------------
 
-    async def extract_claim_policy(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def extract_claim_policy(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if tracker.get_slot("claim_policy") and not self._asked(tracker, "claim_policy"):
             return {}
         reference = entity(tracker, "policy_number") or entity(tracker, "license_plate")
         if self._activating(tracker):
             text = (tracker.latest_message or {}).get("text") or ""
             if reference or text and not text.startswith("/"):
-                policies = await policies_in_force(tracker)
+                policies = policies_in_force(tracker)
                 found = (reference and policy_by_reference(policies, reference)) or policy_from_text(text, policies)
                 return {"claim_policy": found.number} if found else {}
             return {}
@@ -152,14 +192,21 @@ class ValidateClaimForm(GuidedFormValidationAction):
             return {"claim_policy": value} if value else {}
         return {}
 
-    async def validate_claim_policy(
-        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        policies = await policies_in_force(tracker)
-        found = policy_by_reference(policies, str(value)) or policy_from_text(str(value), policies)
+    def validate_claim_policy(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        found = self._chosen_policy(tracker, value)
         if found is None:
             return reject("claim_policy")
+        uncovered = not_covered(found, tracker.get_slot("claim_occurred_at"))
+        if uncovered:
+            return reject("claim_policy", "utter_claim_policy_not_covered_then", **uncovered)
         return {"claim_policy": found.number, "claim_policy_line": found.line}
+
+    @staticmethod
+    def _chosen_policy(tracker: Tracker, value: Any) -> Optional[Policy]:
+        if not value:
+            return None
+        policies = policies_in_force(tracker)
+        return policy_by_reference(policies, str(value)) or policy_from_text(str(value), policies)
 
     # -- what happened ---------------------------------------------------------
 
@@ -187,7 +234,7 @@ class ValidateClaimForm(GuidedFormValidationAction):
                 found = find_occurrence((tracker.latest_message or {}).get("text") or "", clock())
             except OccurrenceInFuture:
                 return {}
-            return {"claim_occurred_at": found.when.isoformat()} if found else {}
+            return {"claim_occurred_at": found.when.isoformat(), "claim_time_known": found.time_known} if found else {}
         if self._asked(tracker, "claim_occurred_at"):
             text = answer_text(tracker)
             return {"claim_occurred_at": text} if text else {}
@@ -195,17 +242,23 @@ class ValidateClaimForm(GuidedFormValidationAction):
 
     def validate_claim_occurred_at(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
         try:
-            return {"claim_occurred_at": datetime.fromisoformat(str(value)).isoformat()}
+            # Read on activation: claim_time_known came with it.
+            accepted = {"claim_occurred_at": datetime.fromisoformat(str(value)).isoformat()}
         except ValueError:
-            pass
-        try:
-            found = parse_occurrence(str(value), clock())
-        except OccurrenceInFuture as future:
-            when = future.when.strftime("%d/%m %H:%M")
-            return reject("claim_occurred_at", "utter_claim_occurred_in_future", when=when)
-        if found is None:
-            return reject("claim_occurred_at")
-        return {"claim_occurred_at": found.when.isoformat()}
+            try:
+                found = parse_occurrence(str(value), clock())
+            except OccurrenceInFuture as future:
+                when = future.when.strftime("%d/%m %H:%M")
+                return reject("claim_occurred_at", "utter_claim_occurred_in_future", when=when)
+            if found is None:
+                return reject("claim_occurred_at")
+            accepted = {"claim_occurred_at": found.when.isoformat(), "claim_time_known": found.time_known}
+        policy = self._chosen_policy(tracker, tracker.get_slot("claim_policy"))
+        uncovered = not_covered(policy, accepted["claim_occurred_at"])
+        if uncovered:
+            return {**reject("claim_occurred_at", "utter_claim_policy_not_covered_then", **uncovered),
+                    "claim_time_known": None}
+        return accepted
 
     # -- where -----------------------------------------------------------------
 
@@ -256,10 +309,73 @@ class ValidateClaimForm(GuidedFormValidationAction):
         return self._yes_no_value("claim_third_party", value)
 
     def extract_claim_injured(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._yes_no_answer(tracker, "claim_injured")
+        text = (tracker.latest_message or {}).get("text") or ""
+        if self._activating(tracker):
+            # "choqué y mi acompañante se lastimó": the emergency numbers come at once, before any question.
+            said = injuries_in(text)
+            return {"claim_injured": said} if said and not tracker.get_slot("claim_injured") else {}
+        if self._asked(tracker, "claim_injured"):
+            # "sí, mi acompañante se lastimó" is an answer, whatever intent the NLU gave it.
+            said = injuries_in(text)
+            return {"claim_injured": said} if said is not None else self._yes_no_answer(tracker, "claim_injured")
+        return {}
 
     def validate_claim_injured(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._yes_no_value("claim_injured", value)
+        result = self._yes_no_value("claim_injured", value)
+        if result.get("claim_injured") is True:
+            return {**result, **note("utter_claim_injured_emergency")}
+        return result
+
+    def extract_claim_vehicle_drivable(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._yes_no_answer(tracker, "claim_vehicle_drivable")
+
+    def validate_claim_vehicle_drivable(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        result = self._yes_no_value("claim_vehicle_drivable", value)
+        if result.get("claim_vehicle_drivable") is False:
+            policy = self._chosen_policy(tracker, tracker.get_slot("claim_policy"))
+            if policy is not None and policy.insurer.assistance_phone:
+                return {**result, **note(
+                    "utter_claim_tow_offer", insurer_name=policy.insurer.name,
+                    assistance_phone=policy.insurer.assistance_phone,
+                )}
+            return {**result, **note("utter_claim_tow_offer_no_phone")}
+        return result
+
+    def extract_claim_driver(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._text_answer(tracker, "claim_driver", include_denials=True)
+
+    def validate_claim_driver(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._short_text("claim_driver", value)
+
+    def extract_claim_witnesses(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._text_answer(tracker, "claim_witnesses", include_denials=True)
+
+    def validate_claim_witnesses(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._short_text("claim_witnesses", value)
+
+    def extract_claim_third_party_document(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._text_answer(tracker, "claim_third_party_document", include_denials=True)
+
+    def validate_claim_third_party_document(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        text = str(value).strip()
+        if len(digits(text)) < 6:  # "no sé", "no lo tengo"
+            return self._short_text("claim_third_party_document", value)
+        try:
+            return {"claim_third_party_document": parse_document(digits(text))[1]}
+        except InvalidDocumentNumber:
+            return reject("claim_third_party_document")
+
+    def extract_claim_third_party_phone(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._text_answer(tracker, "claim_third_party_phone", include_denials=True)
+
+    def validate_claim_third_party_phone(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._short_text("claim_third_party_phone", value)
+
+    def extract_claim_third_party_policy(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._text_answer(tracker, "claim_third_party_policy", include_denials=True)
+
+    def validate_claim_third_party_policy(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._short_text("claim_third_party_policy", value)
 
     def extract_claim_third_party_name(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return self._text_answer(tracker, "claim_third_party_name", include_denials=True)
@@ -375,194 +491,3 @@ class ValidateClaimForm(GuidedFormValidationAction):
     def _short_text(slot: str, value: Any) -> dict[str, Any]:
         text = str(value).strip()
         return {slot: text} if 1 <= len(text) <= 200 else reject(slot)
-
-
-def policy_button_title(domain: DomainDict, policy: Policy) -> str:
-    """A policy as its button shows it: the vehicle and plate, or the insured address, and the number."""
-    vehicle = policy.insured_item.get("vehicle") or {}
-    if vehicle:
-        name = " ".join(str(vehicle[key]) for key in ("make", "model") if vehicle.get(key))
-        plate = vehicle.get("plate")
-        response = {
-            (True, True): "utter_claim_policy_button_vehicle",
-            (True, False): "utter_claim_policy_button_vehicle_no_plate",
-            (False, True): "utter_claim_policy_button_plate_only",
-            (False, False): "utter_claim_policy_button_unnamed",
-        }[(bool(name), bool(plate))]
-        return template(domain, response, vehicle=name, plate=plate, policy_number=policy.number)
-    return template(
-        domain, "utter_claim_policy_button_property", address=policy.insured_item.get("address") or policy.coverage,
-        policy_number=policy.number,
-    )
-
-
-class ActionAskClaimPolicy(Action):
-    """Asks which policy: buttons of the policies in force, grouped by client when there are several."""
-
-    def name(self) -> str:
-        return "action_ask_claim_policy"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        try:
-            policies = claimable(await call_api(api().list_policies, sender(tracker), status="in_force"))
-            policies = suited_to(policies, tracker.get_slot("claim_type"))
-        except ApiError as error:
-            dispatcher.utter_message(response=response_for_error(error))
-            return [SlotSet("requested_slot", None)]
-        if not policies:
-            dispatcher.utter_message(response="utter_claim_no_policies")
-            return [SlotSet("requested_slot", None)]
-        clients: dict[int, list[Policy]] = {}
-        for policy in policies:
-            clients.setdefault(policy.client_id, []).append(policy)
-
-        def buttons(group: list[Policy]) -> list[dict[str, str]]:
-            return [
-                {"title": policy_button_title(domain, item), "payload": payload("inform", policy_number=item.number)}
-                for item in group
-            ]
-
-        if len(clients) == 1:
-            dispatcher.utter_message(response="utter_ask_claim_policy", buttons=buttons(policies))
-            return []
-        dispatcher.utter_message(response="utter_ask_claim_policy")
-        for group in clients.values():
-            dispatcher.utter_message(
-                response="utter_claim_policies_of_client", client_name=group[0].client_name, buttons=buttons(group)
-            )
-        return []
-
-
-class ActionAskClaimPhotosDone(Action):
-    """Invites photos the first time; after a photo, only asks whether there are more."""
-
-    def name(self) -> str:
-        return "action_ask_claim_photos_done"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if tracker.get_slot("claim_photos"):
-            dispatcher.utter_message(response="utter_claim_more_photos")
-        else:
-            dispatcher.utter_message(response="utter_claim_photos_intro")
-        return []
-
-
-def summary_details(domain: DomainDict, slots: dict[str, Any]) -> str:
-    """The lines of the summary that the line of business and the kind of loss asked for."""
-    asked = details_needed(slots.get("claim_policy_line"), slots.get("claim_type"), slots)
-    yes, no = template(domain, "utter_claim_summary_yes"), template(domain, "utter_claim_summary_no")
-    lines = []
-    if "claim_third_party" in asked:
-        if slots.get("claim_third_party"):
-            lines.append(template(
-                domain, "utter_claim_summary_third_party", name=slots.get("claim_third_party_name"),
-                plate=slots.get("claim_third_party_plate"), insurer=slots.get("claim_third_party_insurer"),
-            ))
-        else:
-            lines.append(template(domain, "utter_claim_summary_no_third_party"))
-    if "claim_injured" in asked:
-        lines.append(template(domain, "utter_claim_summary_injured", injured=yes if slots.get("claim_injured") else no))
-    if "claim_police_report" in asked:
-        report = slots.get("claim_police_report")
-        lines.append(template(domain, "utter_claim_summary_police_report", police_report=report))
-    if "claim_damaged_items" in asked:
-        damaged = slots.get("claim_damaged_items")
-        lines.append(template(domain, "utter_claim_summary_damaged_items", damaged_items=damaged))
-    return "".join(lines)
-
-
-class ActionAskClaimConfirmed(Action):
-    """Shows the summary of the draft with Confirmar / Corregir un dato / Cancelar."""
-
-    def name(self) -> str:
-        return "action_ask_claim_confirmed"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        slots = tracker.slots
-        when = datetime.fromisoformat(slots["claim_occurred_at"]).astimezone(ARGENTINA)
-        dispatcher.utter_message(
-            response="utter_claim_summary",
-            policy=slots.get("claim_policy"),
-            claim_type=claim_type_label(domain, slots.get("claim_type")),
-            when=when.strftime("%d/%m/%Y %H:%M"),
-            place=slots.get("claim_place"),
-            description=slots.get("claim_description"),
-            details=summary_details(domain, slots),
-            photos=len(slots.get("claim_photos") or []),
-        )
-        return []
-
-
-def reset_draft() -> list[EventType]:
-    """Forget the draft (after the claim exists, or when the user leaves it)."""
-    return [SlotSet(slot, None) for slot in DRAFT_SLOTS]
-
-
-class ActionSubmitClaim(Action):
-    """Creates the claim from the confirmed draft; keeps the draft when the API is down."""
-
-    def name(self) -> str:
-        return "action_submit_claim"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        slots = tracker.slots
-        key = slots.get("claim_idempotency_key")
-        if not (slots.get("claim_confirmed") and key):
-            return []  # the form ended without a confirmed summary (no policies, user left): nothing to send
-        identity = sender(tracker)
-        try:
-            claim = await call_api(api().create_claim, identity, draft_from_slots(slots), key)
-        except BackendUnavailable:
-            dispatcher.utter_message(response="utter_claim_kept")
-            return []
-        except Conflict as error:
-            if error.code != "policy_not_in_force":
-                dispatcher.utter_message(response=response_for_error(error))
-                return []
-            await self._policy_gone(dispatcher, identity, slots.get("claim_policy"))
-            return reset_draft()
-        except InvalidRequest:
-            dispatcher.utter_message(response="utter_claim_not_accepted")
-            return reset_draft()
-        except ApiError as error:
-            dispatcher.utter_message(response=response_for_error(error))
-            return []
-        dispatcher.utter_message(
-            response="utter_claim_created",
-            claim_number=claim.number,
-            insurer_name=claim.insurer.name,
-            claims_phone=claim.insurer.claims_phone,
-        )
-        if claim.reported_late:
-            dispatcher.utter_message(response="utter_claim_reported_late")
-        await self._send_receipt(dispatcher, identity, claim.number)
-        return reset_draft() + [SlotSet("form_failures", None)]
-
-    @staticmethod
-    async def _policy_gone(dispatcher: CollectingDispatcher, identity: str, number: Optional[str]) -> None:
-        try:
-            policy = await call_api(api().get_policy, identity, number)
-        except ApiError:
-            dispatcher.utter_message(response="utter_claim_policy_not_in_force_no_phone", policy_number=number)
-            return
-        insurer_name, claims_phone = policy.insurer.name, policy.insurer.claims_phone
-        dispatcher.utter_message(
-            response="utter_claim_policy_not_in_force",
-            policy_number=number,
-            insurer_name=insurer_name,
-            claims_phone=claims_phone,
-        )
-
-    @staticmethod
-    async def _send_receipt(dispatcher: CollectingDispatcher, identity: str, claim_number: str) -> None:
-        """The receipt as a document message (the API also e-mailed it, so a failure here loses nothing)."""
-        try:
-            link = await call_api(api().document_link, identity, "claim_receipt", claim_number)
-        except ApiError:
-            return
-        dispatcher.utter_message(
-            response="utter_claim_receipt",
-            json_message={
-                "document": {"token": link.token, "filename": link.filename, "content_type": link.content_type}
-            },
-        )

@@ -9,8 +9,8 @@ from rasa_sdk.types import DomainDict
 
 from api_client import ApiError, Claim, NotFound
 from bot.actions.backend import api, call_api, response_for_error, sender
-from bot.actions.claim_dates import ARGENTINA
-from bot.actions.claim_templates import claim_type_label, payload, template
+from bot.actions.claim.templates import claim_type_label, payload, template
+from insurance_rules import ARGENTINA
 
 STATUSES = ("received", "under_review", "inspection_scheduled", "approved", "rejected", "paid", "closed")
 

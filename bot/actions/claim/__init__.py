@@ -1,0 +1,15 @@
+"""Reporting a claim and following it, file by file (the domain's `# >>> claims` blocks hold its copy and slots).
+
+- ``reading.py``: what a message says about a loss (kind, place, which policy).
+- ``dates.py``: when it happened, as Argentines say it ("anoche", "el sábado a la tarde").
+- ``form.py``: ``validate_claim_form``, reading and checking each answer.
+- ``questions.py``: the questions that need the API (which policy) or more than one sentence (photos).
+- ``draft.py``: which questions the line and the kind of loss need, and the draft the API receives.
+- ``summary.py``: the summary shown before confirming (with the notice deadline).
+- ``submission.py``: ``action_submit_claim``: the claim, once, and its receipt.
+- ``status.py``: ``action_claim_status``: how a claim is going.
+- ``templates.py``: filling domain responses used as pieces (button titles, summary lines).
+
+The rules the API applies too (claim types, lines, a policy in force, naming
+the insured item) come from the top-level ``insurance_rules`` package.
+"""
