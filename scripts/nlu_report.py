@@ -10,6 +10,8 @@ assistant's environment:
 
     .venv-rasa/bin/python scripts/nlu_report.py [--folds 5] [--out reports/nlu] [--heldout-only]
 
+--heldout-only skips the cross-validation and writes reports/nlu/heldout.md.
+
 `make nlu-report` calls it. Exit status is rasa's (non-zero if the run failed).
 """
 
@@ -92,18 +94,23 @@ def heldout_section() -> list[str]:
     existing = nlu_heldout.evaluate(agent, nlu_heldout.EXISTING_SETS)
     everything = existing + nlu_heldout.evaluate(agent, nlu_heldout.NEW_INTENT_SETS)
     print(everything.report(f"held-out ({model.name})"), flush=True)
-    return nlu_heldout.markdown_section(existing, everything)
+    return [f"Model: `{model.name}`.", "", *nlu_heldout.markdown_section(existing, everything)]
 
 
-def write_summary(out: Path, folds: int, seconds: float, heldout: list[str], cross_validation: bool = True) -> Path:
+def write_heldout(out: Path, heldout: list[str]) -> Path:
+    """Write reports/nlu/heldout.md: the held-out section alone (--heldout-only)."""
+    report = out / "heldout.md"
+    when = time.strftime("%Y-%m-%d %H:%M")
+    lines = ["# NLU held-out report", "", f"{when}.", "", *heldout]
+    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return report
+
+
+def write_summary(out: Path, folds: int, seconds: float, heldout: list[str]) -> Path:
     """Write reports/nlu/summary.md: the held-out section, then the JSON reports rasa left in `out`."""
-    intents = load(out / "intent_report.json") if cross_validation else {}
+    intents = load(out / "intent_report.json")
     faq = load(out / "response_selection_report.json")
     lines = ["# NLU report", "", *heldout]
-    if not intents:
-        summary = out / "summary.md"
-        summary.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return summary
     lines += [
         "## Cross-validation",
         "",
@@ -138,11 +145,15 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     heldout = heldout_section()
     started = time.monotonic()
-    if not (args.heldout_only or args.summary_only):
+    if args.heldout_only:
+        summary = write_heldout(out, heldout)
+        print(summary.read_text(encoding="utf-8"))
+        return 0
+    if not args.summary_only:
         code = run_cross_validation(out, args.folds)
         if code != 0:
             return code
-    summary = write_summary(out, args.folds, time.monotonic() - started, heldout, not args.heldout_only)
+    summary = write_summary(out, args.folds, time.monotonic() - started, heldout)
     print(summary.read_text(encoding="utf-8"))
     return 0
 
