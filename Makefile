@@ -19,7 +19,7 @@ help:
 	@echo "make run        start the assistant with demo data (see README)"
 	@echo "make test       run every test"
 	@echo "make chat       talk to the running assistant in this terminal"
-	@echo "make nlu-report 5-fold NLU cross-validation report (reports/nlu/)"
+	@echo "make nlu-report held-out accuracy and 5-fold NLU cross-validation (reports/nlu/)"
 	@echo "make bench      latency and throughput of the whole path"
 	@echo "make lint       ruff"
 

@@ -1,10 +1,16 @@
-"""Five-fold NLU cross-validation of config.yml on bot/data, summarised in Markdown.
+"""NLU report: held-out accuracy of the trained model, then 5-fold cross-validation.
 
-Runs `rasa test nlu --cross-validation --folds 5` into reports/nlu/ and writes
-reports/nlu/summary.md: intent, FAQ key and entity precision/recall/F1 and the
-ten most confused intent pairs. Run it in the assistant's environment:
+First evaluates the trained model (var/rasa-models, or RASA_MODEL) on the
+held-out messages of tests/nlu (scripts/nlu_heldout.py: messages never in
+training) and prints the intent accuracy and the misses per intent. Then runs
+`rasa test nlu --cross-validation --folds 5` into reports/nlu/ and writes
+reports/nlu/summary.md: the held-out section, intent, FAQ key and entity
+precision/recall/F1 and the ten most confused intent pairs. Run it in the
+assistant's environment:
 
-    .venv-rasa/bin/python scripts/nlu_report.py [--folds 5] [--out reports/nlu]
+    .venv-rasa/bin/python scripts/nlu_report.py [--folds 5] [--out reports/nlu] [--heldout-only]
+
+--heldout-only skips the cross-validation and writes reports/nlu/heldout.md.
 
 `make nlu-report` calls it. Exit status is rasa's (non-zero if the run failed).
 """
@@ -20,6 +26,8 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+import nlu_heldout
 
 ROOT = Path(__file__).resolve().parents[1]
 AVERAGES = ("accuracy", "macro avg", "weighted avg", "micro avg")
@@ -79,12 +87,32 @@ def entity_reports(out: Path) -> list[tuple[str, dict[str, Any]]]:
     return [(p.stem.replace("_report", ""), load(p)) for p in paths if p.stem not in names]
 
 
-def write_summary(out: Path, folds: int, seconds: float) -> Path:
-    """Write reports/nlu/summary.md from the JSON reports rasa left in `out`."""
+def heldout_section() -> list[str]:
+    """Evaluate the trained model on the held-out sets, print the details, return the Markdown section."""
+    model = nlu_heldout.find_model()
+    agent = nlu_heldout.load_agent(model)
+    existing = nlu_heldout.evaluate(agent, nlu_heldout.EXISTING_SETS)
+    everything = existing + nlu_heldout.evaluate(agent, nlu_heldout.NEW_INTENT_SETS)
+    print(everything.report(f"held-out ({model.name})"), flush=True)
+    return [f"Model: `{model.name}`.", "", *nlu_heldout.markdown_section(existing, everything)]
+
+
+def write_heldout(out: Path, heldout: list[str]) -> Path:
+    """Write reports/nlu/heldout.md: the held-out section alone (--heldout-only)."""
+    report = out / "heldout.md"
+    when = time.strftime("%Y-%m-%d %H:%M")
+    lines = ["# NLU held-out report", "", f"{when}.", "", *heldout]
+    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return report
+
+
+def write_summary(out: Path, folds: int, seconds: float, heldout: list[str]) -> Path:
+    """Write reports/nlu/summary.md: the held-out section, then the JSON reports rasa left in `out`."""
     intents = load(out / "intent_report.json")
     faq = load(out / "response_selection_report.json")
-    lines = [
-        "# NLU cross-validation",
+    lines = ["# NLU report", "", *heldout]
+    lines += [
+        "## Cross-validation",
         "",
         f"{folds}-fold cross-validation of `config.yml` on `bot/data` "
         f"(test folds), {time.strftime('%Y-%m-%d %H:%M')}, {seconds / 60:.1f} min.",
@@ -111,15 +139,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "nlu")
     parser.add_argument("--summary-only", action="store_true", help="rewrite summary.md from existing reports")
+    parser.add_argument("--heldout-only", action="store_true", help="skip the cross-validation")
     args = parser.parse_args(argv)
     out = args.out if args.out.is_absolute() else ROOT / args.out
     out.mkdir(parents=True, exist_ok=True)
+    heldout = heldout_section()
     started = time.monotonic()
+    if args.heldout_only:
+        summary = write_heldout(out, heldout)
+        print(summary.read_text(encoding="utf-8"))
+        return 0
     if not args.summary_only:
         code = run_cross_validation(out, args.folds)
         if code != 0:
             return code
-    summary = write_summary(out, args.folds, time.monotonic() - started)
+    summary = write_summary(out, args.folds, time.monotonic() - started, heldout)
     print(summary.read_text(encoding="utf-8"))
     return 0
 

@@ -1,0 +1,59 @@
+"""What `make nlu-report` prints about the held-out sets, from a known evaluation (no model needed)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_heldout_module():
+    """scripts/nlu_heldout.py, imported by path (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("nlu_heldout", ROOT / "scripts" / "nlu_heldout.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("nlu_heldout", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+heldout = load_heldout_module()
+
+
+def evaluation(correct: int, misses: list[tuple[str, str, str, float]], pending: dict[str, int]):
+    """An Evaluation as evaluate() would leave it."""
+    result = heldout.Evaluation(total=correct + len(misses), correct=correct, misclassified=misses,
+                                pending=Counter(pending))
+    result.per_intent = Counter({gold: 10 for _, gold, _, _ in misses})
+    return result
+
+
+def test_sets_add_up_and_the_section_lists_accuracy_and_misses_per_intent() -> None:
+    """Two sets are added message by message; the Markdown names each missed intent and message."""
+    existing = evaluation(18, [("si, mi hijo se golpeo", "affirm", "inform", 0.9)], {})
+    new = evaluation(9, [("como pago", "ask_payment", "faq/cost", 0.8)], {"english": 10})
+    everything = existing + new
+    assert (everything.total, everything.correct) == (29, 27)
+    assert everything.pending == Counter({"english": 10})
+    text = "\n".join(heldout.markdown_section(existing, everything))
+    assert f"| {existing.accuracy:.3f} | 19 |" in text
+    assert f"| {everything.accuracy:.3f} | 29 |" in text
+    assert "| affirm | 1 | 10 |" in text and "| ask_payment | 1 | 10 |" in text
+    assert "| si, mi hijo se golpeo | affirm | inform (0.90) |" in text
+    assert "`english` (10)" in text
+
+
+def test_a_perfect_evaluation_says_no_misses() -> None:
+    """No miss is reported as such, not as an empty table."""
+    perfect = evaluation(5, [], {})
+    assert perfect.accuracy == 1.0
+    assert "| (none) | | |" in heldout.markdown_section(perfect, perfect)
+
+
+def test_heldout_files_are_the_ones_the_report_reads() -> None:
+    """The report and the tests read the same three files, which exist."""
+    names = [path.name for path in heldout.ALL_SETS]
+    assert names == ["heldout.yml", "heldout_whatsapp.yml", "heldout_new_intents.yml"]
+    assert all(path.exists() for path in heldout.ALL_SETS)
