@@ -63,9 +63,11 @@ REASONS = {
     "quote": "Quiere una cotización",
     "payment": "Consulta de pagos",
     "policy_change": "Quiere cambiar su póliza",
+    "renewal": "Quiere renovar su póliza",
 }
-# Reasons that are requests the assistant could not serve: they show as tasks too.
-TASK_REASONS = ("quote", "payment", "policy_change")
+# The reason of a plain request for a person; any other reason (a quote, a payment, a change to a policy, or
+# whatever the customer was doing when they asked) is something the assistant could not serve: a task too.
+TALK_TO_A_PERSON = "human_handoff"
 EXPECTED_CONTACT = {
     "within_2_hours": "Se le dijo que le respondemos dentro de las 2 horas.",
     "next_business_day": "Se le dijo que le respondemos el próximo día hábil.",

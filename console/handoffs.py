@@ -56,7 +56,7 @@ def _listing(task_only: bool) -> dict[str, Any]:
     order = case((HandoffRequest.status == "open", 0), (HandoffRequest.status == "taken", 1), else_=2)
     query = select(HandoffRequest).order_by(order, HandoffRequest.created_at.desc()).limit(200)
     if task_only:
-        query = query.where(HandoffRequest.reason.in_(copy.TASK_REASONS))
+        query = query.where(HandoffRequest.reason != copy.TALK_TO_A_PERSON)
     hours = office_hours()
     now = clock.now()
     with db() as reading:
@@ -85,7 +85,7 @@ def queue() -> str:
 @bp.get("/tareas")
 @area("tasks")
 def tasks() -> str:
-    """Requests the assistant could not serve (quotes, payments, policy changes), with the conversation."""
+    """Requests the assistant could not serve (quotes, payments, policy changes...), with the conversation."""
     return render_template("queue.html", title="Tareas", task_only=True, **_listing(True))
 
 

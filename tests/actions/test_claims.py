@@ -249,6 +249,23 @@ def test_claim_status_by_number_and_by_choice(laura):
     assert responses(messages) == ["utter_claim_status_not_found"]
 
 
+def test_a_claim_whose_inspection_is_scheduled_says_so(laura, api_env):
+    """The staff console's "inspección coordinada" has its own answer."""
+    import sqlite3
+
+    database = api_env.database_url.split("sqlite:///", 1)[1]
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE claims SET status = 'inspection_scheduled' WHERE number = 'SIN-000098'")
+    try:
+        _, messages = run(
+            ActionClaimStatus(), tracker(laura, "", entities=[{"entity": "claim_number", "value": "SIN-000098"}])
+        )
+    finally:
+        with sqlite3.connect(database) as connection:
+            connection.execute("UPDATE claims SET status = 'paid' WHERE number = 'SIN-000098'")
+    assert responses(messages) == ["utter_claim_status_inspection_scheduled"]
+
+
 def test_roadside_asks_which_vehicle_then_gives_its_insurers_phone(laura):
     _, messages = run(ActionRoadsideAssistance(), tracker(laura, "necesito una grua", intent="roadside_assistance"))
     assert responses(messages) == ["utter_ask_roadside_vehicle"]

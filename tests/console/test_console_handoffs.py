@@ -107,7 +107,9 @@ def test_the_conversation_is_read_from_rasas_store_with_staff_messages(console) 
 
 def test_the_tasks_list_only_requests_the_assistant_could_not_serve(console) -> None:
     task_id, _ = handoff(console, reason="payment")
+    other_id, _ = handoff(console, reason="policy_change")
     person_id, _ = handoff(console, reason="human_handoff")
     page = signed_in(console.url, EXECUTIVE).get("/cola/tareas").text
     assert f"Pedido {task_id}<" in page and "Consulta de pagos" in page
+    assert f"Pedido {other_id}<" in page and "Quiere cambiar su póliza" in page
     assert f"Pedido {person_id}<" not in page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -121,6 +121,57 @@ def test_the_queue_says_when_the_desk_opens_outside_office_hours(tmp_path) -> No
         assert "Se le dijo que le respondemos el próximo día hábil. Abrimos el lunes 30/11 09:00." in page
         clock.set_offset(datetime(2026, 11, 30, 11, 0, tzinfo=BUENOS_AIRES) - datetime.now(timezone.utc))
         assert "Fuera del horario" not in client.get("/cola/").get_data(as_text=True)
+    finally:
+        clock.reset()
+        database.engine.dispose()
+
+
+def test_the_transcript_reads_a_postgresql_store() -> None:
+    """The production profile keeps conversations on PostgreSQL (Rasa's psycopg2 URL; the console's psycopg 3)."""
+    from console.settings import Settings
+    from tests.postgres import create_database, drop_database
+
+    name, url = create_database("miaval_console_tracker")
+    try:
+        settings = Settings(tracker_store_url=url, tracker_encryption_keys=(new_secret(),), tracker_sender_key="k" * 32)
+        store = settings.store
+        assert store is not None and store.url.startswith("postgresql+psycopg://")
+        _write(store, "whatsapp:+5491155550101", [{"event": "user", "text": "hola", "timestamp": 5.0}])
+        assert [line.text for line in transcript(store, "whatsapp:+5491155550101")] == ["hola"]
+    finally:
+        from conversation_store.transcript import _engine
+
+        _engine.cache_clear()
+        drop_database(name, wait_seconds=5)
+
+
+def test_a_locked_sign_in_opens_again_when_the_window_has_passed(tmp_path) -> None:
+    """Flask's test client with this process's clock moved (no waiting)."""
+    from console import staff as staff_module
+    from console.app import create_app
+    from console.settings import Settings
+    from miaval_api.cli import migrate
+    from miaval_api.services import clock
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'm.db'}", secret_key="k" * 32, max_failures_per_account=2,
+                        failure_window_seconds=900)  # fmt: skip
+    migrate(settings)  # type: ignore[arg-type]
+    app = create_app(settings)
+    app.config["WTF_CSRF_ENABLED"] = False
+    database = app.extensions["console.database"]
+    try:
+        with database.session(write=True) as session:
+            staff_module.create(session, name="Valeria Sosa", email="v@aval.example", role="executive",
+                                password="una-clave-bien-larga")  # fmt: skip
+        client = app.test_client()
+        right = {"email": "v@aval.example", "password": "una-clave-bien-larga"}
+        for _ in range(2):
+            assert client.post("/entrar", data={**right, "password": "otra-clave-cualquiera"}).status_code == 401
+        assert client.post("/entrar", data=right).status_code == 429
+        clock.advance(timedelta(seconds=870))  # the oldest failure is still within the 15 minutes
+        assert client.post("/entrar", data=right).status_code == 429
+        clock.advance(timedelta(seconds=40))
+        assert client.post("/entrar", data=right).status_code == 302
     finally:
         clock.reset()
         database.engine.dispose()
