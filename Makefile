@@ -56,7 +56,7 @@ test-python:
 test-assistant:
 	@$(RASA_PY) -m pytest tests/actions tests/conversation_store tests/nlu
 
-nlu-report: setup
+nlu-report: setup train
 	@$(PY) -m launcher nlu-report
 
 bench: setup train

@@ -31,9 +31,10 @@ RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 
 MIN_INTENT_ACCURACY = 0.95
 MIN_ENTITY_F1 = 0.8
-# Intents of heldout_new_intents.yml that other branches of issue #10 add: until
+# Intents of heldout_new_intents.yml that other branches of issue #10 add (the
+# dialogue branch the first five, the claims branch add_claim_photos): until
 # they are in the model their messages are reported as pending, not counted.
-PENDING_INTENTS = {"ask_payment", "policy_renewal", "quote_request", "english", "switch_account"}
+PENDING_INTENTS = {"ask_payment", "policy_renewal", "quote_request", "english", "switch_account", "add_claim_photos"}
 
 HAS_RASA = importlib.util.find_spec("rasa") is not None
 
