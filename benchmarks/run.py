@@ -255,7 +255,7 @@ async def drive_production(
             f"{args.concurrency} conversations, {args.production_duration:.0f} s"
         )
         print(f"\n{description}", flush=True)
-        said: dict[str, list[str]] = {}
+        said: dict[str, list[tuple[str, bool]]] = {}
 
         async def play() -> Recorder:
             recorder = await loads.closed_loop(
