@@ -143,7 +143,7 @@ class Conversation:
             self.recorder.error(answer.error)
         else:
             self.recorder.ok(answer.latency_ms, step)
-            self.recorder.said.setdefault(self.sender_id, []).append(text)
+        self.recorder.said.setdefault(self.sender_id, []).append((text, not answer.error))
         self.transcript.append((text, answer.text if not answer.error else f"<{answer.error}> {answer.text}"))
         return answer
 

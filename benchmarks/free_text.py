@@ -5,7 +5,9 @@ policies, a car crash reported answering every form question in words, a
 goodbye. ``LongConversation``: one chat of ``LONG_MESSAGES`` messages cycling
 through questions and small talk, its latency kept by message number, so that
 messages 131-150 can be compared with messages 1-20 (each window holds the
-same messages of the cycle).
+same messages of the cycle). The long load plays messages 131-150 of one chat
+alternately with messages 1-20 of a fresh one, so that both windows share the
+same moments of a shared machine.
 """
 
 from __future__ import annotations
@@ -98,12 +100,18 @@ class LongConversation(Conversation):
 
     async def _play(self) -> bool:
         for number in range(1, self.messages + 1):
-            text = LONG_CYCLE[(number - 1) % len(LONG_CYCLE)]
-            before = self.rasa_cpu() if self.rasa_cpu else 0.0
-            answer: Optional[Answer] = await self.say(text, step=f"long:{(number - 1) // 10 * 10 + 1:03d}")
-            if answer is None or answer.error:
+            if not await self.step(number):
                 return False
-            self.by_number[number] = answer.latency_ms
-            if self.rasa_cpu:
-                self.cpu_by_number[number] = (self.rasa_cpu() - before) * 1000
+        return True
+
+    async def step(self, number: int) -> bool:
+        """Send message ``number`` (from 1) of the cycle; False when it failed."""
+        text = LONG_CYCLE[(number - 1) % len(LONG_CYCLE)]
+        before = self.rasa_cpu() if self.rasa_cpu else 0.0
+        answer: Optional[Answer] = await self.say(text, step=f"long:{(number - 1) // 10 * 10 + 1:03d}")
+        if answer is None or answer.error:
+            return False
+        self.by_number[number] = answer.latency_ms
+        if self.rasa_cpu:
+            self.cpu_by_number[number] = (self.rasa_cpu() - before) * 1000
         return True

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from benchmarks.conversation import Conversation, Outbox
-from benchmarks.free_text import LongConversation
+from benchmarks.free_text import EARLY, LONG_MESSAGES, LongConversation
 from benchmarks.stats import Recorder
 from benchmarks.transports import Transport
 
@@ -100,16 +100,30 @@ async def closed_loop(
 async def long_conversations(
     transport: Transport, outbox: Outbox, run_id: str, conversations: int, rasa_cpu: Callable[[], float] | None = None
 ) -> tuple[Recorder, dict[int, list[float]], dict[int, list[float]]]:
-    """``conversations`` long chats one after the other; also each message number's latencies and Rasa CPU ms."""
+    """``conversations`` long chats; each one's messages 131-150 alternate with messages 1-20 of a fresh chat.
+
+    Returned with the recorder: latencies and Rasa CPU ms by message number, the
+    numbers 1-20 from the fresh chats (measured side by side with 131-150).
+    """
     recorder = Recorder(started=time.monotonic())
     by_number: dict[int, list[float]] = {}
     cpu_by_number: dict[int, list[float]] = {}
+
+    def chat() -> LongConversation:
+        return LongConversation(transport, new_sender(transport, run_id), recorder, outbox, rasa_cpu=rasa_cpu)
+
     for _ in range(conversations):
-        chat = LongConversation(transport, new_sender(transport, run_id), recorder, outbox, rasa_cpu=rasa_cpu)
-        await chat.run()
-        for number, latency in chat.by_number.items():
+        old, fresh = chat(), chat()
+        side_by_side = len(EARLY)
+        ok = all([await old.step(number) for number in range(1, LONG_MESSAGES - side_by_side + 1)])
+        for number in range(1, side_by_side + 1):
+            ok = await old.step(LONG_MESSAGES - side_by_side + number) and ok
+            ok = await fresh.step(number) and ok
+        recorder.conversations_completed += ok
+        recorder.conversations_incomplete += not ok
+        for number, latency in {**old.by_number, **fresh.by_number}.items():
             by_number.setdefault(number, []).append(latency)
-        for number, used in chat.cpu_by_number.items():
+        for number, used in {**old.cpu_by_number, **fresh.cpu_by_number}.items():
             cpu_by_number.setdefault(number, []).append(used)
     recorder.finished = time.monotonic()
     return recorder, by_number, cpu_by_number

@@ -221,7 +221,10 @@ async def _long(
         cpu_by_number.update(cpu)
         return recorder
 
-    description = f"{conversations} chats of {LONG_MESSAGES} typed messages, one at a time"
+    description = (
+        f"{conversations} chat(s) of {LONG_MESSAGES} typed messages, one message at a time; messages 131-150 "
+        "alternate with messages 1-20 of a fresh chat"
+    )
     result = await _measure(report, sampler, "long", description, transport, play())
 
     def p50(table: dict[int, list[float]], numbers: range) -> float:
@@ -255,7 +258,7 @@ async def drive_production(
             f"{args.concurrency} conversations, {args.production_duration:.0f} s"
         )
         print(f"\n{description}", flush=True)
-        said: dict[str, list[str]] = {}
+        said: dict[str, list[tuple[str, bool]]] = {}
 
         async def play() -> Recorder:
             recorder = await loads.closed_loop(

@@ -31,8 +31,8 @@ class Recorder:
 
     # Latencies per step of the script (greeting, code, claim_confirm...), to see which turns are slow.
     by_step: dict[str, list[float]] = field(default_factory=dict)
-    # What each conversation (sender id) said and got an answer to, in order (checked against the store).
-    said: dict[str, list[str]] = field(default_factory=dict)
+    # What each conversation (sender id) sent, in order, and whether it got an answer (checked against the store).
+    said: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
 
     def ok(self, latency_ms: float, step: str = "") -> None:
         self.latencies_ms.append(latency_ms)

@@ -43,9 +43,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 logger = logging.getLogger(__name__)
 
 # A session is compacted when it holds more user messages than this ...
-COMPACT_ABOVE_TURNS = 16
+COMPACT_ABOVE_TURNS = 10
 # ... down to its last this many user turns (policies' max_history is 5 actions).
-KEEP_TURNS = 6
+KEEP_TURNS = 5
 
 
 def user_turns(events: Sequence[Event]) -> int:
