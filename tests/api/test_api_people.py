@@ -168,3 +168,11 @@ def test_inside_office_hours_within_two_hours(backend, contract):
         True,
         None,
     )
+
+
+def test_deleting_the_account_keeps_the_request_without_the_chat(api, backend):
+    sender = ana_user(api)
+    created = cancel(api, sender, "AP-77001", "other").json()["cancellation_request"]
+    assert api.delete("/v1/me", sender).status_code == 200
+    stored = rows(backend, CancellationRequest, CancellationRequest.id == created["id"])
+    assert [(r.sender_id, r.user_id, r.reason, r.status) for r in stored] == [(None, None, "other", "requested")]
