@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from console import audit, copy
-from console.office_hours import office_hours
 from console.web import area, db, me, settings
 from conversation_store.transcript import Line, transcript
 from miaval_api.services import access as customer_access
 from miaval_api.services import clock, outbound
+from miaval_api.services.office_hours import from_portfolio as office_hours
 from models import ClientProfile, HandoffRequest, StaffMember, User
 
 bp = Blueprint("handoffs", __name__, url_prefix="/cola")
