@@ -34,6 +34,9 @@ class Settings(StoreSettings):
     event_broker_username: str = env("EVENT_BROKER_USERNAME", "guest", doc="endpoints.yml")
     event_broker_password: str = env("EVENT_BROKER_PASSWORD", "guest", secret=True, doc="endpoints.yml")
     event_broker_queue: str = env("EVENT_BROKER_QUEUE", "miaval_events", doc="endpoints.yml")
+    # Read by Rasa: seconds a conversation's lock lives. A replica that dies mid-turn leaves its lock in Redis;
+    # the conversation waits that long on the other replica (Rasa's default 60; the production profile 20).
+    lock_lifetime: int = env("TICKET_LOCK_LIFETIME", 60, doc="read by Rasa")
     # The replay nonces of the gateway's channel: empty keeps them in this process, redis://... shares them.
     shared_state_url: str = env("SHARED_STATE_URL", "")
     # 0 runs Rasa without launcher.rasa_main's speed-ups (before/after measurements).

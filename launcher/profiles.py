@@ -28,6 +28,8 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 RABBITMQ_HOST = "127.0.0.1"
 DATABASE = "miaval"
 TRACKER_DATABASE = "miaval_tracker"
+# A turn takes well under the gateway's RASA_TIMEOUT (10 s); a dead replica's lock holds its conversations this long.
+LOCK_LIFETIME_SECONDS = 20
 
 
 class UnknownProfile(ValueError):
@@ -95,7 +97,8 @@ def production(settings: Settings) -> Profile:
         gateway_workers=settings.gateway_workers,
         api_workers=SERVICE_SETTINGS["api"].from_env().serve_workers,
         rasa_env=unless_set(
-            "rasa", lock_store_type="redis", event_broker_host=RABBITMQ_HOST, shared_state_url=REDIS_URL
+            "rasa", lock_store_type="redis", event_broker_host=RABBITMQ_HOST, shared_state_url=REDIS_URL,
+            lock_lifetime=LOCK_LIFETIME_SECONDS,
         ),
         gateway_env=unless_set("gateway", shared_state_url=REDIS_URL),
     )
