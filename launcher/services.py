@@ -244,8 +244,13 @@ def start_console(
     port = port or free_port()
     own = environment(SERVICE_SETTINGS["console"], database_url=database_url)
     env = service_env("console", {**own, **(extra_env or {})})
-    command = _gunicorn("console.wsgi:app", port, workers, threads)
+    command = console_command(port, workers, threads)
     return _start("console", command, port, env, log_dir, "/healthz", 60)
+
+
+def console_command(port: int, workers: int = 1, threads: int = 8) -> list[str]:
+    """The staff console's command line (also in deploy/systemd/miaval-console.service)."""
+    return _gunicorn("console.wsgi:app", port, workers, threads)
 
 
 def start_actions(
@@ -384,6 +389,11 @@ def start_gateway(
     return _start("gateway", gateway_command(port, workers, threads), port, env, log_dir, "/healthz", 60)
 
 
+def courier_command() -> list[str]:
+    """The courier's command line (also in deploy/systemd/miaval-courier.service)."""
+    return [str(APP_BIN / "python"), "-m", "channels.courier"]
+
+
 def gateway_command(port: int, workers: int = 1, threads: int = 16) -> list[str]:
     """The gateway's command line (also in deploy/systemd/miaval-gateway.service)."""
     return _gunicorn("channels.wsgi:app", port, workers, threads, "--timeout", "60")
@@ -431,7 +441,7 @@ def start_courier(
         database_url=database_url, rasa_channel_secret=hops.rasa_channel_secret,
     )  # fmt: skip
     env = service_env("courier", {**own, **(extra_env or {})})
-    command = [str(APP_BIN / "python"), "-m", "channels.courier"]
+    command = courier_command()
     process, log_path = _spawn(name, command, env, log_dir)
     service = ServiceProcess(name=name, url="", process=process, log_path=log_path, env=env, command=command)
     time.sleep(0.5)

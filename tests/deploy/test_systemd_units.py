@@ -16,6 +16,8 @@ from launcher.services import (
     actions_command,
     api_command,
     base_env,
+    console_command,
+    courier_command,
     gateway_command,
     rasa_command,
 )
@@ -34,6 +36,8 @@ UNITS = {
     "miaval-tracker-store.service": "rasa",
     "miaval-rasa@.service": "rasa",
     "miaval-gateway.service": "gateway",
+    "miaval-courier.service": "courier",
+    "miaval-console.service": "console",
 }
 LAUNCHER = Settings()
 
@@ -121,6 +125,8 @@ def test_the_commands_are_the_launchers():
     assert command(unit("miaval-gateway.service")["ExecStart"][0]) == gateway_command(
         LAUNCHER.gateway_port, LAUNCHER.gateway_workers
     )
+    assert command(unit("miaval-console.service")["ExecStart"][0]) == console_command(LAUNCHER.console_port)
+    assert command(unit("miaval-courier.service")["ExecStart"][0]) == courier_command()
     for port in replica_ports():
         assert command(unit("miaval-rasa@.service")["ExecStart"][0], str(port)) == rasa_command(port, MODEL_PATH)
     assert command(unit("miaval-api.service")["ExecStartPre"][0])[1:] == ["-m", "miaval_api", "migrate"]
@@ -144,6 +150,11 @@ def test_the_production_profile_sizes_and_ports():
     assert rasa["LOCK_STORE_TYPE"] == "redis" and rasa["SHARED_STATE_URL"] == gateway["SHARED_STATE_URL"] != ""
     assert environment_of("miaval-api.service")["TRACKER_STORE_URL"] == rasa["TRACKER_STORE_URL"]
     assert environment_of("miaval-api.service")["DATABASE_URL"] == gateway["DATABASE_URL"]
+
+
+def test_every_service_the_launcher_runs_has_a_unit():
+    # Telegram polling is for a machine without a public URL; a server takes Telegram's webhook at the gateway.
+    assert set(SERVICE_SETTINGS) - set(UNITS.values()) == {"telegram-polling"}
 
 
 def test_the_process_variables_are_the_launchers():
