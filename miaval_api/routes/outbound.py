@@ -15,7 +15,7 @@ from models import OutboundMessage, User
 bp = Blueprint("outbound", __name__)
 
 
-@bp.post("/v1/outbound/<int:message_id>/email")
+@bp.post("/v1/outbound/<int(min=1, max=2147483647):message_id>/email")
 def email_news(message_id: int) -> tuple[dict, int]:
     """E-mail one outbox message to its customer's verified address, once (service token only).
 
