@@ -8,7 +8,6 @@ from flask import Blueprint
 
 from miaval_api.context import ctx
 from miaval_api.errors import MailUnavailable, NotFound
-from miaval_api.http import INT64_MAX
 from miaval_api.services import clock
 from miaval_api.services.messages import news_email
 from models import OutboundMessage, User
@@ -16,7 +15,7 @@ from models import OutboundMessage, User
 bp = Blueprint("outbound", __name__)
 
 
-@bp.post(f"/v1/outbound/<int(max={INT64_MAX}):message_id>/email")
+@bp.post("/v1/outbound/<int(min=1, max=2147483647):message_id>/email")
 def email_news(message_id: int) -> tuple[dict, int]:
     """E-mail one outbox message to its customer's verified address, once (service token only).
 
