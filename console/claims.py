@@ -7,13 +7,13 @@ from typing import Optional
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload, undefer
+from sqlalchemy.orm import Session, undefer
 from werkzeug.wrappers import Response
 
 from console import audit, copy
 from console.web import area, db, me, settings
-from miaval_api.services import documents, outbound
-from models import ChatIdentity, Claim, ClaimAttachment, Policy, Upload, User, UserClientLink
+from miaval_api.services import access, documents, outbound
+from models import ChatIdentity, Claim, Upload, User, UserClientLink
 from models.claim import STATUSES
 
 bp = Blueprint("claims", __name__, url_prefix="/denuncias")
@@ -21,11 +21,7 @@ MAX_NOTE = 500
 
 
 def _claims_query():
-    return select(Claim).options(
-        joinedload(Claim.policy).joinedload(Policy.client),
-        joinedload(Claim.policy).joinedload(Policy.insurer),
-        selectinload(Claim.attachments).joinedload(ClaimAttachment.upload),
-    )
+    return select(Claim).options(*access.claim_details())
 
 
 def _claim(session: Session, number: str) -> Claim:

@@ -42,19 +42,19 @@ def visible_policy(session: Session, user_id: int, number: str) -> Policy:
     return policy
 
 
+def claim_details() -> tuple:
+    """Loader options for everything a claim's JSON, page and receipt read (no N+1; the relationships raise)."""
+    return (
+        joinedload(Claim.policy).joinedload(Policy.client),
+        joinedload(Claim.policy).joinedload(Policy.insurer),
+        joinedload(Claim.reported_by),
+        selectinload(Claim.attachments).joinedload(ClaimAttachment.upload),
+    )
+
+
 def claims_query(user_id: int) -> Select[tuple[Claim]]:
     """Claims the user may see, with everything their JSON needs loaded up front (no N+1)."""
-    return (
-        select(Claim)
-        .join(Claim.policy)
-        .options(
-            joinedload(Claim.policy).joinedload(Policy.client),
-            joinedload(Claim.policy).joinedload(Policy.insurer),
-            joinedload(Claim.reported_by),
-            selectinload(Claim.attachments).joinedload(ClaimAttachment.upload),
-        )
-        .where(may_see_client(Policy.client_id, user_id))
-    )
+    return select(Claim).join(Claim.policy).options(*claim_details()).where(may_see_client(Policy.client_id, user_id))
 
 
 def visible_claim(session: Session, user_id: int, number: str) -> Claim:
