@@ -80,7 +80,8 @@ class GuidedFormValidationAction(FormValidationAction, ABC):
 
         A message that is another request, not an answer, is not validated: the
         form steps aside for it (``bot/actions/interruptions.py``)."""
-        stepping_aside = interruption_events(self.form_name(), tracker, domain)
+        read_as_answer = tracker.get_slot("requested_slot") in tracker.slots_to_validate()
+        stepping_aside = interruption_events(self.form_name(), tracker, domain, read_as_answer)
         if stepping_aside is not None:
             return stepping_aside
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)

@@ -31,6 +31,9 @@ from bot.actions import broker_requests
 
 INTERRUPTED = "interrupted_request"
 CONFIDENT = 0.7
+# When the form also read the message as an answer ("Pampa Seguros" to "¿en qué aseguradora
+# está?"), only a sure, whole request ("quiero ver mis polizas") is taken for another request.
+SURE, MIN_WORDS = 0.95, 3
 # Answered in place: the form goes on right after.
 SERVED_IN_PLACE = frozenset({*broker_requests.BROKER_INTENTS, "help"})
 # Requests with flows of their own: inside the sign-in they wait for it, elsewhere the user chooses.
@@ -76,10 +79,18 @@ def answers_requested_slot(tracker: Tracker, domain: DomainDict) -> bool:
     return bool(wanted & entities)
 
 
-def interruption_events(form: str, tracker: Tracker, domain: DomainDict) -> Optional[list[EventType]]:
-    """Events that make the form step aside for another request, or None when the message answers the form."""
+def interruption_events(
+    form: str, tracker: Tracker, domain: DomainDict, read_as_answer: bool = False
+) -> Optional[list[EventType]]:
+    """Events that make the form step aside for another request, or None when the message answers the form.
+
+    ``read_as_answer``: the form's mappings or extractors took a value for the slot asked from this message.
+    """
     intent, confidence = latest_intent(tracker)
     if intent is None or confidence < CONFIDENT or intent in OWN_INTENTS.get(form, set()):
+        return None
+    words = len(((tracker.latest_message or {}).get("text") or "").split())
+    if read_as_answer and (confidence < SURE or words < MIN_WORDS):
         return None
     if not reading_a_new_message(tracker, form):
         return None  # back to the form after the request was served: the form just asks again

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from api_client import MiAvalClient
 from bot.actions.account import ValidateDeleteAccountForm
 from bot.actions.broker_requests import ActionAskPayment, ActionPolicyRenewal, ActionQuoteRequest, quote_reason
+from bot.actions.claims import ValidateClaimForm
 from bot.actions.core import ActionGreet, ActionHumanHandoff, ActionSessionStart
 from bot.actions.forms import ActionLeaveForm
 from bot.actions.identity import ValidateSignInForm
@@ -167,6 +168,31 @@ def test_a_plain_stop_leaves_the_form_and_says_so(api_env):
     events, messages = run(ActionLeaveForm(), tracker)
     assert responses(messages) == ["utter_form_left"]
     assert event_kinds(events).count("user") == 0
+
+
+def test_a_short_answer_the_form_read_is_not_taken_for_another_request(api_env):
+    identity = new_identity()
+    sign_in(api_env.url, api_env.token, api_env.outbox_dir, identity, LAURA)
+    slots = {
+        "requested_slot": "claim_third_party_insurer", "claim_policy": "AU-1048576", "claim_policy_line": "auto",
+        "claim_type": "collision", "claim_third_party": True, "claim_third_party_name": "Juan Pérez",
+        "claim_third_party_plate": "AB123CD", "verified": True,
+    }  # fmt: skip
+    tracker = load_tracker(
+        "in_form", identity, slots=slots, intent="useful_phones", text="Pampa Seguros", active_loop="claim_form"
+    )
+    tracker.latest_message["intent"]["confidence"] = 0.99
+    events, _ = run(ValidateClaimForm(), tracker)
+    assert "followup" not in event_kinds(events)
+    assert slots_of(events)["claim_third_party_insurer"] == "Pampa Seguros"
+
+    tracker = load_tracker(
+        "in_form", identity, slots=slots, intent="list_policies", text="quiero ver mis polizas",
+        active_loop="claim_form",
+    )  # fmt: skip
+    tracker.latest_message["intent"]["confidence"] = 0.99
+    events, _ = run(ValidateClaimForm(), tracker)
+    assert [event["name"] for event in events if event["event"] == "followup"] == ["action_offer_leave_form"]
 
 
 def test_a_low_confidence_guess_is_not_taken_for_another_request(api_env):

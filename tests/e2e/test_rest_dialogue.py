@@ -133,3 +133,21 @@ def test_payment_renewal_english_and_switching_account(stack):
     chat.say(SOFIA)
     chat.say(_new_code(stack.outbox_dir, SOFIA, previous))
     assert "Sofía" in chat.text, chat.log
+
+
+def test_offered_to_leave_a_form_a_no_or_an_answer_goes_back_to_it(stack):
+    chat = _chat(stack, "stay-in-form")
+    _sign_in(chat, stack.outbox_dir, LAURA)
+    chat.say("quiero vincular un cliente")
+    assert "¿Cuál es el DNI, CUIL o CUIT del cliente?" in chat.text, chat.log
+    chat.say("como va mi denuncia?")
+    assert "¿Lo dejamos y vamos con lo nuevo?" in chat.text, chat.log
+    chat.say("no")
+    assert "sigamos" in chat.text and "¿Cuál es el DNI, CUIL o CUIT del cliente?" in chat.text, chat.log
+    chat.say("como va mi denuncia?")
+    assert "¿Lo dejamos y vamos con lo nuevo?" in chat.text, chat.log
+    chat.say("23.456.789")  # typed instead of choosing: back in the form, its question again
+    assert "¿Cuál es el DNI, CUIL o CUIT del cliente?" in chat.text, chat.log
+    assert "no parece un documento válido" not in chat.text, chat.log
+    chat.say("23.456.789")
+    assert "número de una póliza vigente" in chat.text, chat.log
