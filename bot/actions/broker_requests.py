@@ -26,7 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from api_client import ApiError, Policy
-from bot.actions.backend import api, sender
+from bot.actions.backend import api, call_api, sender
 from bot.actions.base import ApiAction, render
 from bot.actions.core import handoff_context, utter_handoff
 from bot.actions.formatting import day, insured_item, pesos
@@ -46,31 +46,31 @@ def quote_reason(text: str) -> str:
     return "policy_change" if CHANGE_WORDS.search(text or "") else "quote"
 
 
-def verified_policies(tracker: Tracker) -> Optional[list[Policy]]:
+async def verified_policies(tracker: Tracker) -> Optional[list[Policy]]:
     """The user's policies when this chat is verified; None when it is not (or the API cannot say)."""
     try:
-        if api().whoami(sender(tracker)) is None:
+        if await call_api(api().whoami, sender(tracker)) is None:
             return None
-        return by_relevance(api().list_policies(sender(tracker)))
+        return by_relevance(await call_api(api().list_policies, sender(tracker)))
     except ApiError:
         return None
 
 
-def serve(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
+async def serve(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
     """Answer ``ask_payment``, ``policy_renewal``, ``quote_request`` or ``english``."""
     if intent == "ask_payment":
-        payment(dispatcher, tracker, domain)
+        await payment(dispatcher, tracker, domain)
     elif intent == "policy_renewal":
-        renewal(dispatcher, tracker, domain)
+        await renewal(dispatcher, tracker, domain)
     elif intent == "quote_request":
-        quote(dispatcher, tracker, domain)
+        await quote(dispatcher, tracker, domain)
     else:
         dispatcher.utter_message(response="utter_english")
 
 
-def payment(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
+async def payment(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
     """To whom each policy in force is paid, and the way to the payment coupon."""
-    policies = [p for p in verified_policies(tracker) or [] if state(p) == "in_force"]
+    policies = [p for p in (await verified_policies(tracker)) or [] if state(p) == "in_force"]
     if not policies:
         dispatcher.utter_message(response="utter_payment_how")
         return
@@ -87,9 +87,9 @@ def payment_line(domain: DomainDict, policy: Policy) -> str:
     return render(domain, "utter_payment_policy_line", premium=pesos(policy.monthly_premium), **values)
 
 
-def renewal(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
+async def renewal(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
     """The real expiry dates and insurers (verified), how renewal works and the way to an executive."""
-    policies = verified_policies(tracker)
+    policies = await verified_policies(tracker)
     if policies is None:
         dispatcher.utter_message(response="utter_renewal_sign_in")
         return
@@ -115,13 +115,13 @@ def renewal_line(domain: DomainDict, policy: Policy) -> str:
     )
 
 
-def quote(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
+async def quote(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
     """Record the quote (or policy change) for an executive, with the conversation, and say when to expect them."""
     context = handoff_context(tracker)
     text = (tracker.latest_message or {}).get("text") or ""
     context["reason"] = quote_reason(text)
     dispatcher.utter_message(response="utter_quote_intro")
-    utter_handoff(dispatcher, tracker, domain, context)
+    await utter_handoff(dispatcher, tracker, domain, context)
 
 
 class BrokerRequestAction(ApiAction, ABC):
@@ -130,7 +130,7 @@ class BrokerRequestAction(ApiAction, ABC):
     intent = ""
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        serve(self.intent, dispatcher, tracker, domain)
+        await serve(self.intent, dispatcher, tracker, domain)
         return []
 
 

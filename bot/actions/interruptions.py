@@ -140,7 +140,7 @@ class ActionServeInterruption(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         intent, _ = latest_intent(tracker)
         if intent in broker_requests.BROKER_INTENTS:
-            broker_requests.serve(intent, dispatcher, tracker, domain)
+            await broker_requests.serve(intent, dispatcher, tracker, domain)
             return []
         if intent == "help":
             dispatcher.utter_message(response="utter_help")

@@ -21,7 +21,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.backend import api, sender
+from bot.actions.backend import api, call_api, sender
 from bot.actions.base import ApiAction
 from bot.actions.identity import EMAIL_PATTERN, PENDING
 
@@ -41,7 +41,7 @@ class ActionReadLooseValue(ApiAction):
         typed = EMAIL_PATTERN.search((tracker.latest_message or {}).get("text") or "")
         email = entity(tracker, "email") or (typed.group(0) if typed else None)
         if email:
-            return self.email(dispatcher, tracker, str(email).strip().lower())
+            return await self.email(dispatcher, tracker, str(email).strip().lower())
         policy_number = entity(tracker, "policy_number")
         if policy_number:
             dispatcher.utter_message(response="utter_loose_policy_number", policy_number=policy_number)
@@ -51,15 +51,15 @@ class ActionReadLooseValue(ApiAction):
             dispatcher.utter_message(response="utter_loose_document_number")
             return [SlotSet("document_number", document_number), SlotSet(PENDING, None)]
         if entity(tracker, "code"):
-            signed_in = api().whoami(sender(tracker)) is not None
+            signed_in = await call_api(api().whoami, sender(tracker)) is not None
             dispatcher.utter_message(response="utter_loose_code_signed_in" if signed_in else "utter_loose_code")
             return [SlotSet(PENDING, None)]
         dispatcher.utter_message(response="utter_default")
         return [SlotSet(PENDING, None)]
 
     @staticmethod
-    def email(dispatcher: CollectingDispatcher, tracker: Tracker, email: str) -> list[EventType]:
-        user = api().whoami(sender(tracker))
+    async def email(dispatcher: CollectingDispatcher, tracker: Tracker, email: str) -> list[EventType]:
+        user = await call_api(api().whoami, sender(tracker))
         if user is None:
             # The sign-in form validates this e-mail when it starts: the code goes out at once.
             return [SlotSet("email", email), SlotSet(PENDING, "sign_in")]

@@ -55,11 +55,10 @@ class ActionSwitchAccount(ApiAction):
         return "action_switch_account"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        client = api()
         chat = sender(tracker)
-        if client.whoami(chat) is not None:
-            client.forget_identity(chat)
+        if await call_api(api().whoami, chat) is not None:
+            await call_api(api().forget_identity, chat)
             dispatcher.utter_message(response="utter_switching_account", json_message=SIGNED_OUT_MARKER)
         else:
-            client.forget_identity(chat)  # a code pending for the other e-mail no longer counts
+            await call_api(api().forget_identity, chat)  # a code pending for the other e-mail no longer counts
         return forget_conversation(tracker) + [SlotSet("pending_request", "sign_in")]

@@ -39,8 +39,8 @@ def _client_calls(tree: ast.AST) -> list[int]:
 
 def test_no_action_calls_the_api_on_the_event_loop():
     offenders = {
-        path.name: lines
-        for path in sorted(ACTIONS.glob("*.py"))
+        str(path.relative_to(ACTIONS)): lines
+        for path in sorted(ACTIONS.rglob("*.py"))
         if (lines := _client_calls(ast.parse(path.read_text())))
     }
     assert offenders == {}
