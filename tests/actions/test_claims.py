@@ -499,3 +499,10 @@ def test_a_bare_yes_to_the_witnesses_asks_who_they_are(laura):
     )
     assert slots_of(events)["claim_witnesses"] is None
     assert responses(messages) == ["utter_explain_claim_witnesses"]
+
+
+def test_anoche_in_the_first_message_keeps_the_time_unknown(laura):
+    # Found by the REST e2e: the summary said "21:00" for "anoche".
+    text = "anoche me chocaron la moto en Av. Rivadavia 5000"
+    events, _ = run(ValidateClaimForm(), tracker(laura, text, intent="report_claim", requested_slot=None))
+    assert slots_of(events)["claim_occurred_at"] and slots_of(events)["claim_time_known"] is False

@@ -242,8 +242,11 @@ class ValidateClaimForm(GuidedFormValidationAction):
 
     def validate_claim_occurred_at(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
         try:
-            # Read on activation: claim_time_known came with it.
-            accepted = {"claim_occurred_at": datetime.fromisoformat(str(value)).isoformat()}
+            # Read on activation: claim_time_known came with it (returned again, or it would be dropped).
+            accepted = {
+                "claim_occurred_at": datetime.fromisoformat(str(value)).isoformat(),
+                "claim_time_known": tracker.get_slot("claim_time_known") is not False,
+            }
         except ValueError:
             try:
                 found = parse_occurrence(str(value), clock())
