@@ -493,3 +493,33 @@ def test_a_refused_file_outside_a_report_is_explained(laura):
         tracker(laura, "/inform", entities=[{"entity": "upload_error", "value": "too_large"}]),
     )
     assert responses(messages) == ["utter_claim_upload_error_too_large"]
+
+
+@pytest.mark.parametrize(("slot", "text"), [("claim_driver", "yo"), ("claim_driver", "sí, yo"),
+                                            ("claim_witnesses", "si, un vecino que vio todo")])
+def test_yo_and_si_with_words_answer_who_drove_and_the_witnesses(laura, slot, text):
+    # The NLU reads "yo" as a yes: for these questions it is the answer (found in a real conversation).
+    events, messages = run(
+        ValidateClaimForm(),
+        tracker(laura, text, intent="affirm", requested_slot=slot,
+                **crash_slots(claim_injured=False, claim_vehicle_drivable=True, claim_third_party=False)),
+    )
+    assert slots_of(events)[slot] == text and responses(messages) == []
+
+
+def test_a_bare_yes_to_the_witnesses_asks_who_they_are(laura):
+    events, messages = run(
+        ValidateClaimForm(),
+        tracker(laura, "sí", intent="affirm", requested_slot="claim_witnesses",
+                **crash_slots(claim_injured=False, claim_vehicle_drivable=True, claim_third_party=False,
+                              claim_driver="yo")),
+    )
+    assert slots_of(events)["claim_witnesses"] is None
+    assert responses(messages) == ["utter_explain_claim_witnesses"]
+
+
+def test_anoche_in_the_first_message_keeps_the_time_unknown(laura):
+    # Found by the REST e2e: the summary said "21:00" for "anoche".
+    text = "anoche me chocaron la moto en Av. Rivadavia 5000"
+    events, _ = run(ValidateClaimForm(), tracker(laura, text, intent="report_claim", requested_slot=None))
+    assert slots_of(events)["claim_occurred_at"] and slots_of(events)["claim_time_known"] is False

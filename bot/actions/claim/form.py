@@ -242,8 +242,11 @@ class ValidateClaimForm(GuidedFormValidationAction):
 
     def validate_claim_occurred_at(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
         try:
-            # Read on activation: claim_time_known came with it.
-            accepted = {"claim_occurred_at": datetime.fromisoformat(str(value)).isoformat()}
+            # Read on activation: claim_time_known came with it (returned again, or it would be dropped).
+            accepted = {
+                "claim_occurred_at": datetime.fromisoformat(str(value)).isoformat(),
+                "claim_time_known": tracker.get_slot("claim_time_known") is not False,
+            }
         except ValueError:
             try:
                 found = parse_occurrence(str(value), clock())
@@ -342,15 +345,18 @@ class ValidateClaimForm(GuidedFormValidationAction):
         return result
 
     def extract_claim_driver(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._text_answer(tracker, "claim_driver", include_denials=True)
+        # "yo" and "sí, yo" read as a yes to the NLU: here they are the answer.
+        return self._free_text_answer(tracker, "claim_driver")
 
     def validate_claim_driver(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         return self._short_text("claim_driver", value)
 
     def extract_claim_witnesses(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._text_answer(tracker, "claim_witnesses", include_denials=True)
+        return self._free_text_answer(tracker, "claim_witnesses")
 
     def validate_claim_witnesses(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        if str(value).strip().lower().rstrip(".!") in YES_WORDS:  # a bare "sí": who, and how to reach them?
+            return reject("claim_witnesses")
         return self._short_text("claim_witnesses", value)
 
     def extract_claim_third_party_document(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -486,6 +492,15 @@ class ValidateClaimForm(GuidedFormValidationAction):
             return {}
         text = answer_text(tracker, allow_denial=include_denials)
         return {slot: text} if text else {}
+
+    def _free_text_answer(self, tracker: Tracker, slot: str) -> dict[str, Any]:
+        """Any typed answer to ``slot`` (a yes or a no included), except a button payload or an interruption."""
+        if not self._asked(tracker, slot):
+            return {}
+        text = ((tracker.latest_message or {}).get("text") or "").strip()
+        if not text or text.startswith("/") or intent_of(tracker) in INTERRUPTIONS:
+            return {}
+        return {slot: text}
 
     @staticmethod
     def _short_text(slot: str, value: Any) -> dict[str, Any]:
