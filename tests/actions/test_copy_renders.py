@@ -13,6 +13,7 @@ data that lacks the value and renders what the action chose.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import date
 from pathlib import Path
@@ -255,7 +256,9 @@ def test_a_policy_no_longer_in_force_without_its_insurer_is_not_blank(monkeypatc
     _api_down(monkeypatch)
     dispatcher = CollectingDispatcher()
     try:
-        ActionSubmitClaim._policy_gone(dispatcher, new_identity(), "AU-1048576", "2026-11-20T19:00:00-03:00")
+        asyncio.run(
+            ActionSubmitClaim._policy_gone(dispatcher, new_identity(), "AU-1048576", "2026-11-20T19:00:00-03:00")
+        )
     finally:
         backend.reset_api()
     [message] = dispatcher.messages

@@ -10,11 +10,10 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, timedelta
 
-from bot.actions.claim.form import ValidateClaimForm
-
 from api_client import MiAvalClient
 from bot.actions.account import ValidateDeleteAccountForm
 from bot.actions.broker_requests import ActionAskPayment, ActionPolicyRenewal, ActionQuoteRequest, quote_reason
+from bot.actions.claim.form import ValidateClaimForm
 from bot.actions.core import ActionGreet, ActionHumanHandoff, ActionSessionStart
 from bot.actions.forms import ActionLeaveForm
 from bot.actions.identity import ValidateSignInForm

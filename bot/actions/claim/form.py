@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from api_client import ApiError, Policy
-from bot.actions.backend import api, sender
+from bot.actions.backend import api, call_api, sender
 from bot.actions.claim.dates import OccurrenceInFuture, find_occurrence, normalise, parse_occurrence
 from bot.actions.claim.draft import CORRECTABLE_FIELDS, questions
 from bot.actions.claim.reading import (
@@ -89,9 +89,9 @@ def yes_no(tracker: Tracker) -> Optional[Any]:
     return answer_text(tracker)
 
 
-def fetch_claimable(tracker: Tracker) -> list[Policy]:
+async def fetch_claimable(tracker: Tracker) -> list[Policy]:
     """The user's claimable policies (in force, or expired within a year); raises ApiError."""
-    return claimable(api().list_policies(sender(tracker)))
+    return claimable(await call_api(api().list_policies, sender(tracker)))
 
 
 # "se lastimó", "hay heridos", "está en el hospital"; "nadie se lastimó" and "no hubo heridos" say the opposite.
@@ -117,15 +117,17 @@ def not_covered(policy: Optional[Policy], occurred_at: Optional[str]) -> dict[st
     if covered_on(policy.status, policy.start_date, policy.end_date, day):
         return {}
     return {
-        "policy_number": policy.number, "date": day.strftime("%d/%m/%Y"),
-        "start": policy.start_date.strftime("%d/%m/%Y"), "end": policy.end_date.strftime("%d/%m/%Y"),
+        "policy_number": policy.number,
+        "date": day.strftime("%d/%m/%Y"),
+        "start": policy.start_date.strftime("%d/%m/%Y"),
+        "end": policy.end_date.strftime("%d/%m/%Y"),
     }
 
 
-def policies_in_force(tracker: Tracker) -> list[Policy]:
+async def policies_in_force(tracker: Tracker) -> list[Policy]:
     """The user's claimable policies; empty when the API cannot say (the question will say why)."""
     try:
-        return fetch_claimable(tracker)
+        return await fetch_claimable(tracker)
     except ApiError:
         return []
 
@@ -176,14 +178,14 @@ class ValidateClaimForm(GuidedFormValidationAction):
 
     # -- the policy ----------------------------------------------------------
 
-    def extract_claim_policy(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def extract_claim_policy(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if tracker.get_slot("claim_policy") and not self._asked(tracker, "claim_policy"):
             return {}
         reference = entity(tracker, "policy_number") or entity(tracker, "license_plate")
         if self._activating(tracker):
             text = (tracker.latest_message or {}).get("text") or ""
             if reference or text and not text.startswith("/"):
-                policies = policies_in_force(tracker)
+                policies = await policies_in_force(tracker)
                 found = (reference and policy_by_reference(policies, reference)) or policy_from_text(text, policies)
                 return {"claim_policy": found.number} if found else {}
             return {}
@@ -192,8 +194,10 @@ class ValidateClaimForm(GuidedFormValidationAction):
             return {"claim_policy": value} if value else {}
         return {}
 
-    def validate_claim_policy(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        found = self._chosen_policy(tracker, value)
+    async def validate_claim_policy(
+        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        found = await self._chosen_policy(tracker, value)
         if found is None:
             return reject("claim_policy")
         uncovered = not_covered(found, tracker.get_slot("claim_occurred_at"))
@@ -202,10 +206,10 @@ class ValidateClaimForm(GuidedFormValidationAction):
         return {"claim_policy": found.number, "claim_policy_line": found.line}
 
     @staticmethod
-    def _chosen_policy(tracker: Tracker, value: Any) -> Optional[Policy]:
+    async def _chosen_policy(tracker: Tracker, value: Any) -> Optional[Policy]:
         if not value:
             return None
-        policies = policies_in_force(tracker)
+        policies = await policies_in_force(tracker)
         return policy_by_reference(policies, str(value)) or policy_from_text(str(value), policies)
 
     # -- what happened ---------------------------------------------------------
@@ -240,7 +244,7 @@ class ValidateClaimForm(GuidedFormValidationAction):
             return {"claim_occurred_at": text} if text else {}
         return {}
 
-    def validate_claim_occurred_at(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
+    async def validate_claim_occurred_at(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
         try:
             # Read on activation: claim_time_known came with it (returned again, or it would be dropped).
             accepted = {
@@ -256,11 +260,13 @@ class ValidateClaimForm(GuidedFormValidationAction):
             if found is None:
                 return reject("claim_occurred_at")
             accepted = {"claim_occurred_at": found.when.isoformat(), "claim_time_known": found.time_known}
-        policy = self._chosen_policy(tracker, tracker.get_slot("claim_policy"))
+        policy = await self._chosen_policy(tracker, tracker.get_slot("claim_policy"))
         uncovered = not_covered(policy, accepted["claim_occurred_at"])
         if uncovered:
-            return {**reject("claim_occurred_at", "utter_claim_policy_not_covered_then", **uncovered),
-                    "claim_time_known": None}
+            return {
+                **reject("claim_occurred_at", "utter_claim_policy_not_covered_then", **uncovered),
+                "claim_time_known": None,
+            }
         return accepted
 
     # -- where -----------------------------------------------------------------
@@ -291,9 +297,11 @@ class ValidateClaimForm(GuidedFormValidationAction):
     def extract_claim_description(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if self._activating(tracker):
             text = (tracker.latest_message or {}).get("text") or ""
-            return {"claim_description": text} if describes_the_loss(text) and not tracker.get_slot(
-                "claim_description"
-            ) else {}
+            return (
+                {"claim_description": text}
+                if describes_the_loss(text) and not tracker.get_slot("claim_description")
+                else {}
+            )
         if self._asked(tracker, "claim_description"):
             text = answer_text(tracker)
             return {"claim_description": text} if text else {}
@@ -332,15 +340,19 @@ class ValidateClaimForm(GuidedFormValidationAction):
     def extract_claim_vehicle_drivable(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return self._yes_no_answer(tracker, "claim_vehicle_drivable")
 
-    def validate_claim_vehicle_drivable(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+    async def validate_claim_vehicle_drivable(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         result = self._yes_no_value("claim_vehicle_drivable", value)
         if result.get("claim_vehicle_drivable") is False:
-            policy = self._chosen_policy(tracker, tracker.get_slot("claim_policy"))
+            policy = await self._chosen_policy(tracker, tracker.get_slot("claim_policy"))
             if policy is not None and policy.insurer.assistance_phone:
-                return {**result, **note(
-                    "utter_claim_tow_offer", insurer_name=policy.insurer.name,
-                    assistance_phone=policy.insurer.assistance_phone,
-                )}
+                return {
+                    **result,
+                    **note(
+                        "utter_claim_tow_offer",
+                        insurer_name=policy.insurer.name,
+                        assistance_phone=policy.insurer.assistance_phone,
+                    ),
+                }
             return {**result, **note("utter_claim_tow_offer_no_phone")}
         return result
 
@@ -425,8 +437,10 @@ class ValidateClaimForm(GuidedFormValidationAction):
     # -- photos, summary and corrections -----------------------------------------
 
     def extract_claim_photos_done(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        if not self._asked(tracker, "claim_photos_done") or entity(tracker, "upload_id") or entity(
-            tracker, "upload_error"
+        if (
+            not self._asked(tracker, "claim_photos_done")
+            or entity(tracker, "upload_id")
+            or entity(tracker, "upload_error")
         ):
             return {}
         answer = yes_no(tracker)

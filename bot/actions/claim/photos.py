@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from api_client import ApiError, Claim, NotFound
-from bot.actions.backend import api, response_for_error, sender
+from bot.actions.backend import api, call_api, response_for_error, sender
 from bot.actions.claim.status import claim_button, normalise_claim_number
 from bot.actions.claim.templates import payload
 
@@ -29,10 +29,10 @@ def _entity(tracker: Tracker, name: str) -> Optional[str]:
     return str(value) if value else None
 
 
-def _attach_all(identity: str, number: str, upload_ids: list[str]) -> int:
+async def _attach_all(identity: str, number: str, upload_ids: list[str]) -> int:
     """Attach every upload to the claim; how many were attached. Raises ApiError."""
     for upload_id in upload_ids:
-        api().attach_upload(identity, number, upload_id)
+        await call_api(api().attach_upload, identity, number, upload_id)
     return len(upload_ids)
 
 
@@ -67,9 +67,9 @@ class ActionPhotoOutsideClaim(Action):
         pending = [*(tracker.get_slot("pending_claim_photos") or []), upload_id]
         try:
             if target:
-                _say_added(dispatcher, target, _attach_all(identity, target, [upload_id]))
+                _say_added(dispatcher, target, await _attach_all(identity, target, [upload_id]))
                 return []
-            claims = api().list_claims(identity)
+            claims = await call_api(api().list_claims, identity)
         except ApiError as error:
             dispatcher.utter_message(response=response_for_error(error))
             return []
@@ -91,30 +91,32 @@ class ActionAddClaimPhotos(Action):
         named = _entity(tracker, "claim_number")
         try:
             if named is None:
-                claims = api().list_claims(identity)
+                claims = await call_api(api().list_claims, identity)
                 if not claims:
                     dispatcher.utter_message(response="utter_claim_status_none")
                 elif len(claims) == 1:
-                    return self._chosen(dispatcher, tracker, identity, claims[0].number)
+                    return await self._chosen(dispatcher, tracker, identity, claims[0].number)
                 else:
                     _offer_claims(dispatcher, domain, claims)
                 return []
             number = normalise_claim_number(named)
             try:
-                api().get_claim(identity, number)
+                await call_api(api().get_claim, identity, number)
             except NotFound:
                 dispatcher.utter_message(response="utter_claim_status_not_found", claim_number=number)
                 return []
-            return self._chosen(dispatcher, tracker, identity, number)
+            return await self._chosen(dispatcher, tracker, identity, number)
         except ApiError as error:
             dispatcher.utter_message(response=response_for_error(error))
             return []
 
     @staticmethod
-    def _chosen(dispatcher: CollectingDispatcher, tracker: Tracker, identity: str, number: str) -> list[EventType]:
+    async def _chosen(
+        dispatcher: CollectingDispatcher, tracker: Tracker, identity: str, number: str
+    ) -> list[EventType]:
         pending = list(tracker.get_slot("pending_claim_photos") or [])
         if pending:
-            _say_added(dispatcher, number, _attach_all(identity, number, pending))
+            _say_added(dispatcher, number, await _attach_all(identity, number, pending))
         else:
             dispatcher.utter_message(response="utter_claim_photos_send_them", claim_number=number)
         return [SlotSet("pending_claim_photos", None), SlotSet("claim_photos_target", number)]

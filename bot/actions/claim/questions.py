@@ -41,7 +41,7 @@ class ActionAskClaimPolicy(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         try:
-            policies = fetch_claimable(tracker)
+            policies = await fetch_claimable(tracker)
             policies = suited_to(policies, tracker.get_slot("claim_type"))
         except ApiError as error:
             dispatcher.utter_message(response=response_for_error(error))

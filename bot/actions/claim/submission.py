@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from api_client import ApiError, BackendUnavailable, Conflict, InvalidRequest
-from bot.actions.backend import api, response_for_error, sender
+from bot.actions.backend import api, call_api, response_for_error, sender
 from bot.actions.claim.draft import DRAFT_SLOTS, draft_from_slots
 from insurance_rules import ARGENTINA
 
@@ -34,7 +34,7 @@ class ActionSubmitClaim(Action):
             return []  # the form ended without a confirmed summary (no policies, user left): nothing to send
         identity = sender(tracker)
         try:
-            claim = api().create_claim(identity, draft_from_slots(slots), key)
+            claim = await call_api(api().create_claim, identity, draft_from_slots(slots), key)
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_claim_kept")
             return []
@@ -42,7 +42,7 @@ class ActionSubmitClaim(Action):
             if error.code != "policy_not_in_force":
                 dispatcher.utter_message(response=response_for_error(error))
                 return []
-            self._policy_gone(dispatcher, identity, slots.get("claim_policy"), slots.get("claim_occurred_at"))
+            await self._policy_gone(dispatcher, identity, slots.get("claim_policy"), slots.get("claim_occurred_at"))
             return reset_draft()
         except InvalidRequest:
             dispatcher.utter_message(response="utter_claim_not_accepted")
@@ -57,17 +57,17 @@ class ActionSubmitClaim(Action):
             claims_phone=claim.insurer.claims_phone,
         )
         # A late report was said before confirming (utter_claim_notice_deadline_passed), not after.
-        self._send_receipt(dispatcher, identity, claim.number)
+        await self._send_receipt(dispatcher, identity, claim.number)
         return reset_draft() + [SlotSet("form_failures", None)]
 
     @staticmethod
-    def _policy_gone(
+    async def _policy_gone(
         dispatcher: CollectingDispatcher, identity: str, number: Optional[str], occurred_at: Optional[str]
     ) -> None:
         """The API found the policy was not in force on the day of the loss: say so, with that day."""
         date = datetime.fromisoformat(occurred_at).astimezone(ARGENTINA).strftime("%d/%m/%Y") if occurred_at else ""
         try:
-            policy = api().get_policy(identity, number)
+            policy = await call_api(api().get_policy, identity, number)
         except ApiError:
             dispatcher.utter_message(
                 response="utter_claim_policy_not_in_force_no_phone", policy_number=number, date=date
@@ -83,10 +83,10 @@ class ActionSubmitClaim(Action):
         )
 
     @staticmethod
-    def _send_receipt(dispatcher: CollectingDispatcher, identity: str, claim_number: str) -> None:
+    async def _send_receipt(dispatcher: CollectingDispatcher, identity: str, claim_number: str) -> None:
         """The receipt as a document message (the API also e-mailed it, so a failure here loses nothing)."""
         try:
-            link = api().document_link(identity, "claim_receipt", claim_number)
+            link = await call_api(api().document_link, identity, "claim_receipt", claim_number)
         except ApiError:
             return
         dispatcher.utter_message(
