@@ -39,6 +39,10 @@ from tests.console.stack import EXECUTIVE, PASSWORDS, wait_for
 WIDGET = "#miaval-webchat"
 LAURA = "laura.gomez@example.com"
 ANSWER = "Hola, soy Valeria, ¿en qué te ayudo?"
+HANDBACK = (
+    "Gracias por escribirnos. Te dejo de nuevo con el asistente de Mi Aval: si necesitás a una persona otra vez, "
+    "escribí «hablar con una persona»."
+)
 TAKEOVER = "Hola, soy Valeria, de Aval. Ya leí lo que charlaste con el asistente; te escribo por acá."
 
 
@@ -140,6 +144,7 @@ def test_an_executive_takes_a_web_chat_answers_and_hands_it_back(
         transcript = staff.locator("ol.transcript")
         expect(transcript.locator("li.customer").last).to_contain_text("quiero hablar con una persona")
         expect(transcript.locator("li.assistant").last).to_contain_text(told[-1][:40])
+        expect(staff.get_by_text("Los últimos mensajes que el asistente adjuntó")).to_have_count(0)  # Rasa's store
 
         staff.get_by_role("button", name="Tomar la conversación").click()
         expect(staff.get_by_role("status").filter(has_text="Tomaste la conversación")).to_be_visible()
@@ -164,7 +169,7 @@ def test_an_executive_takes_a_web_chat_answers_and_hands_it_back(
         staff.get_by_role("button", name="Devolver al asistente").click()
         expect(staff.get_by_role("status").filter(has_text="Devolviste la conversación")).to_be_visible()
         expect(chat.locator(f"{WIDGET} .msg.bot")).to_have_count(len(shown) + 1, timeout=30_000)
-        assert "asistente" in bot_texts(chat)[-1]  # the handback sentence
+        assert bot_texts(chat)[-1] == HANDBACK
 
         before = len(bot_texts(chat))
         write(chat, "hola")
