@@ -22,6 +22,7 @@ MAX_NOTE = 500
 
 def _claims_query():
     return select(Claim).options(
+        joinedload(Claim.reported_by),  # the receipt names who reported it (lazy="raise" on the model)
         joinedload(Claim.policy).joinedload(Policy.client),
         joinedload(Claim.policy).joinedload(Policy.insurer),
         selectinload(Claim.attachments).joinedload(ClaimAttachment.upload),
