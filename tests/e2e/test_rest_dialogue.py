@@ -68,7 +68,7 @@ def test_asked_for_the_email_a_quote_request_is_recorded_and_the_email_asked_aga
     assert "¿Cuál es tu e-mail?" in chat.text, chat.log
     chat.say("quiero cotizar un seguro para mi casa")
     assert "Necesito una dirección de e-mail completa" not in chat.text, chat.log
-    assert "ejecutivo de Aval" in chat.text and "Te van a contactar" in chat.text, chat.log
+    assert "ejecutivo de Aval" in chat.text and "le pasé tu consulta a una persona" in chat.text, chat.log
     assert "¿Cuál es tu e-mail?" in chat.text, chat.log
     assert _handoff_reasons(stack, chat.sender) == ["quote"]
 
@@ -117,7 +117,7 @@ def test_payment_renewal_english_and_switching_account(stack):
     assert "Río de la Plata Seguros" in chat.text and "58.900" in chat.text, chat.log
     assert "Eso no lo puedo resolver yo" not in chat.text, chat.log
     chat.click("Pedir el cupón")
-    assert "Te van a contactar" in chat.text, chat.log
+    assert "le pasé tu consulta a una persona" in chat.text, chat.log
     assert _handoff_reasons(stack, chat.sender) == ["payment"]
 
     chat.say("cuando vence mi poliza?")

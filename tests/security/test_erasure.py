@@ -169,7 +169,10 @@ def test_nothing_of_laura_remains_on_disk_after_she_deletes_her_account(private,
     assert "AU-1048576" in "\n".join(send("que seguros tengo?"))
     _report_part_of_a_claim(private)
     assert "equipo de aval" in "\n".join(send("quiero hablar con una persona")).lower()
-    asked = send("quiero dar de baja la HOG-778899")
+    # The claim report is still half-way: the assistant asks whether to leave it for the new request.
+    offered = send("quiero dar de baja la HOG-778899")
+    assert "¿Lo dejamos y vamos con lo nuevo?" in "\n".join(offered), "\n".join(offered)
+    asked = send("1")  # «Sí, dejarlo»
     recorded = send("Me mudé o lo vendí")
     assert "registré tu pedido de baja" in "\n".join(recorded), "\n".join(asked + recorded)
 
