@@ -13,7 +13,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Awaitable, Callable, Optional
+from typing import Awaitable, Callable, Optional, Sequence
 
 from benchmarks.stats import Recorder
 from benchmarks.transports import Answer, Transport
@@ -159,25 +159,32 @@ class Conversation:
             self.recorder.failed_transcripts.append(self.transcript[-8:])
         return completed
 
-    async def _play(self) -> bool:
-        for step, text in OPENING:
+    async def sign_in_between(
+        self, before: Sequence[tuple[str, str]], after: Sequence[tuple[str, str]]
+    ) -> Optional[Answer]:
+        """Say ``before``, sign in with the e-mailed code, say ``after``: the last answer, None when a step failed."""
+        for step, text in before:
             if await self.say(text, step=step) is None:
-                return False
+                return None
         await self.pace()
         async with self.outbox.lock:
             self.outbox.new_code(EMAIL)  # forget older e-mails: only the one this message causes is ours
             answer = await self.say(EMAIL, wait_pace=False, step="email")
             if answer is None or answer.error:
-                return False
+                return None
             code = await self.outbox.wait_code(EMAIL)
         if code is None:
             self.recorder.error("no_code_emailed")
-            return False
+            return None
         answer = await self.say(code, step="code")
-        for step, text in AFTER_SIGN_IN:
+        for step, text in after:
             answer = await self.say(text, step=step)
             if answer is None:
-                return False
+                return None
+        return answer
+
+    async def _play(self) -> bool:
+        answer = await self.sign_in_between(OPENING, AFTER_SIGN_IN)
         for _ in range(MAX_CLAIM_TURNS):
             if answer is None:
                 return False

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from benchmarks.conversation import CLAIM_NUMBER, EMAIL, FORM_ANSWERS, MAX_CLAIM_TURNS, Conversation, normalized
+from benchmarks.conversation import CLAIM_NUMBER, FORM_ANSWERS, MAX_CLAIM_TURNS, Conversation, normalized
 from benchmarks.transports import Answer
 
 BEFORE_SIGN_IN = (
@@ -60,24 +60,7 @@ class FreeTextConversation(Conversation):
     """The scripted customer of the free-text load: every message typed."""
 
     async def _play(self) -> bool:
-        for step, text in BEFORE_SIGN_IN:
-            if await self.say(text, step=step) is None:
-                return False
-        await self.pace()
-        async with self.outbox.lock:
-            self.outbox.new_code(EMAIL)
-            answer = await self.say(EMAIL, wait_pace=False, step="email")
-            if answer is None or answer.error:
-                return False
-            code = await self.outbox.wait_code(EMAIL)
-        if code is None:
-            self.recorder.error("no_code_emailed")
-            return False
-        answer = await self.say(code, step="code")
-        for step, text in AFTER_SIGN_IN:
-            answer = await self.say(text, step=step)
-            if answer is None:
-                return False
+        answer = await self.sign_in_between(BEFORE_SIGN_IN, AFTER_SIGN_IN)
         for _ in range(MAX_CLAIM_TURNS):
             if answer is None or answer.error:
                 return False
