@@ -78,6 +78,20 @@ def _sender(value: Any) -> str | None:
     return value if isinstance(value, str) and SENDER_PATTERN.match(value) else None
 
 
+INVALID_SENDER = ("invalid_sender", "sender must be web:<22-64 url-safe characters>.")
+
+
+def _json_and_sender() -> tuple[dict[str, Any], str] | Response:
+    """The request's JSON object and its checked ``sender``, or the 400 that says which is wrong."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _bad_request("invalid_json", "Expected a JSON object.")
+    sender = _sender(body.get("sender"))
+    if sender is None:
+        return _bad_request(*INVALID_SENDER)
+    return body, sender
+
+
 @webchat.before_request
 def refuse_foreign_origins() -> Response | None:
     """A browser on a page outside WEBCHAT_ALLOWED_ORIGINS (by default: our own origin) gets 403.
@@ -132,12 +146,10 @@ def new_session() -> tuple[Response, int]:
 @webchat.post("/webchat/messages")
 def message() -> Response:
     """One typed message (or a quick-reply payload) and the assistant's answers."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _bad_request("invalid_json", "Expected a JSON object.")
-    sender = _sender(body.get("sender"))
-    if sender is None:
-        return _bad_request("invalid_sender", "sender must be web:<22-64 url-safe characters>.")
+    parsed = _json_and_sender()
+    if isinstance(parsed, Response):
+        return parsed
+    body, sender = parsed
     text = body.get("message")
     if not isinstance(text, str) or not text.strip():
         return _bad_request("empty_message", "message must be non-empty text.")
@@ -157,7 +169,7 @@ def upload() -> Response:
     """A photo or PDF the user picked, for a claim."""
     sender = _sender(request.form.get("sender"))
     if sender is None:
-        return _bad_request("invalid_sender", "sender must be web:<22-64 url-safe characters>.")
+        return _bad_request(*INVALID_SENDER)
     sent = request.files.get("file")
     if sent is None or not sent.filename:
         return _bad_request("missing_file", "Send the file as multipart field 'file'.")
@@ -171,13 +183,11 @@ def upload() -> Response:
 @webchat.post("/webchat/locations")
 def location() -> Response:
     """The user's current place (the widget asks the browser for it)."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _bad_request("invalid_json", "Expected a JSON object.")
-    sender = _sender(body.get("sender"))
+    parsed = _json_and_sender()
+    if isinstance(parsed, Response):
+        return parsed
+    body, sender = parsed
     latitude, longitude = body.get("latitude"), body.get("longitude")
-    if sender is None:
-        return _bad_request("invalid_sender", "sender must be web:<22-64 url-safe characters>.")
     if not all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in (latitude, longitude)):
         return _bad_request("invalid_location", "latitude and longitude must be numbers.")
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
@@ -188,12 +198,10 @@ def location() -> Response:
 @webchat.post("/webchat/updates")
 def updates() -> Response:
     """Messages from Aval's staff for this conversation after ``after`` (a cursor from an earlier answer)."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _bad_request("invalid_json", "Expected a JSON object.")
-    sender = _sender(body.get("sender"))
-    if sender is None:
-        return _bad_request("invalid_sender", "sender must be web:<22-64 url-safe characters>.")
+    parsed = _json_and_sender()
+    if isinstance(parsed, Response):
+        return parsed
+    body, sender = parsed
     after = body.get("after", 0)
     if not isinstance(after, int) or isinstance(after, bool) or after < 0:
         return _bad_request("invalid_cursor", "after must be a cursor from an earlier answer.")
