@@ -51,13 +51,3 @@ def enqueue(
         return session.execute(select(OutboundMessage).where(OutboundMessage.key == key)).scalar_one()
     return message
 
-
-def pending(session: Session, limit: int = 50) -> list[OutboundMessage]:
-    """The oldest messages still to deliver, in the order they were written."""
-    query = (
-        select(OutboundMessage)
-        .where(OutboundMessage.status == "pending")
-        .order_by(OutboundMessage.created_at, OutboundMessage.id)
-        .limit(limit)
-    )
-    return list(session.execute(query).scalars())
