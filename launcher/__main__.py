@@ -11,7 +11,7 @@ import time
 from console.demo_staff import staff_entries
 from envsettings import environment, explicitly_set, name_of, names
 from hop_auth.shared_secrets import RASA_CHANNEL_SECRET
-from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT, VAR
+from launcher.paths import LOG_DIR, MODEL_PATH, RASA_BIN, ROOT, VAR
 from launcher.profiles import UnknownProfile, prepare_tracker_store, profile_for, rasa_urls
 from launcher.secrets import HopSecrets, local_secrets, new_password
 from launcher.services import (
@@ -19,6 +19,7 @@ from launcher.services import (
     base_env,
     prepare_console,
     prepare_database,
+    purge_command,
     service_env,
     start_actions,
     start_api,
@@ -42,8 +43,7 @@ def secrets_for(service: str, values: dict[str, str]) -> dict[str, str]:
 
 def purge_old_data(env: dict[str, str]) -> None:
     """``python -m miaval_api purge``: the retention rules (miaval_api/services/retention.py), once."""
-    command = [str(APP_BIN / "python"), "-m", "miaval_api", "purge"]
-    completed = subprocess.run(command, cwd=ROOT, env=env)
+    completed = subprocess.run(purge_command(), cwd=ROOT, env=env)
     if completed.returncode != 0:
         print("the retention purge failed; the services start anyway", file=sys.stderr)
 

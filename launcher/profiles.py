@@ -19,8 +19,8 @@ import psycopg
 from psycopg import sql
 
 from envsettings import environment, explicitly_set
-from launcher.paths import RASA_BIN, ROOT, VAR
-from launcher.services import service_env
+from launcher.paths import ROOT, VAR
+from launcher.services import service_env, tracker_store_command
 from launcher.settings import SERVICE_SETTINGS, Settings
 
 PROFILES = ("embedded", "production")
@@ -126,8 +126,7 @@ def prepare_tracker_store(rasa_env: dict[str, str]) -> None:
 
     (``python -m conversation_store`` in Rasa's environment.)
     """
-    subprocess.run([str(RASA_BIN / "python"), "-m", "conversation_store"], cwd=ROOT, env=service_env("rasa", rasa_env),
-                   check=True)  # fmt: skip
+    subprocess.run(tracker_store_command(), cwd=ROOT, env=service_env("rasa", rasa_env), check=True)
 
 
 __all__ = ["Profile", "profile_for", "prepare_tracker_store", "rasa_urls"]

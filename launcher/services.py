@@ -14,14 +14,13 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
 from envsettings import Variable, default_environment, environment, names, variables
+from launcher.health import HEALTH_PATHS, answers
 from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT
 from launcher.secrets import HopSecrets, new_secret
 from launcher.settings import SERVICE_SETTINGS, all_variables
@@ -116,11 +115,7 @@ class ServiceProcess:
 
     def healthy(self, health_path: str) -> bool:
         """Whether it answers GET url+health_path with 2xx right now."""
-        try:
-            with urllib.request.urlopen(self.url + health_path, timeout=2) as response:
-                return 200 <= response.status < 300
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            return False
+        return answers(self.url + health_path)
 
     def log_tail(self, lines: int = 40) -> str:
         try:
@@ -172,11 +167,11 @@ def _start(
     return service
 
 
-def _gunicorn(app: str, port: int, workers: int, threads: int, *options: str) -> list[str]:
-    """A threaded gunicorn serving ``app`` on loopback (no access log: paths can hold personal data)."""
+def _gunicorn(app: str, port: int, workers: int, threads: int, *options: str, host: str = HOST) -> list[str]:
+    """A threaded gunicorn serving ``app`` on ``host`` (no access log: paths can hold personal data)."""
     return [
         str(APP_BIN / "gunicorn"),
-        "--bind", f"{HOST}:{port}",
+        "--bind", f"{host}:{port}",
         "--workers", str(workers),
         "--threads", str(threads),
         "--worker-class", "gthread",
@@ -202,20 +197,35 @@ def start_api(
     port = port or free_port()
     own = environment(SERVICE_SETTINGS["api"], database_url=database_url, api_token=token, outbox_dir=outbox_dir)
     env = service_env("api", {**own, **(extra_env or {})})
-    return _start("api", api_command(port, workers, threads), port, env, log_dir, "/healthz", 60)
+    return _start("api", api_command(port, workers, threads), port, env, log_dir, HEALTH_PATHS["api"], 60)
 
 
-def api_command(port: int, workers: int = 1, threads: int = 8) -> list[str]:
-    """The API's command line (also in deploy/systemd/miaval-api.service)."""
-    return _gunicorn("miaval_api.wsgi:app", port, workers, threads)
+def api_command(port: int, workers: int = 1, threads: int = 8, host: str = HOST) -> list[str]:
+    """The API's command line (also in deploy/systemd/ and deploy/containers/)."""
+    return _gunicorn("miaval_api.wsgi:app", port, workers, threads, host=host)
+
+
+def migrate_command() -> list[str]:
+    """Migrates the API's schema to head (before the API starts)."""
+    return [str(APP_BIN / "python"), "-m", "miaval_api", "migrate"]
+
+
+def purge_command() -> list[str]:
+    """The retention purge (miaval_api/services/retention.py), once: run it daily."""
+    return [str(APP_BIN / "python"), "-m", "miaval_api", "purge"]
+
+
+def tracker_store_command() -> list[str]:
+    """Creates the conversation store's tables once, before Rasa replicas start together (Rasa's environment)."""
+    return [str(RASA_BIN / "python"), "-m", "conversation_store"]
 
 
 def prepare_database(database_url: str, load_demo: bool = True) -> None:
     """Migrate the schema to head and, on an empty database, load the demo portfolio."""
     env = service_env("api", environment(SERVICE_SETTINGS["api"], database_url=database_url))
-    python = str(APP_BIN / "python")
-    subprocess.run([python, "-m", "miaval_api", "migrate"], cwd=ROOT, env=env, check=True)
+    subprocess.run(migrate_command(), cwd=ROOT, env=env, check=True)
     if load_demo:
+        python = str(APP_BIN / "python")
         subprocess.run([python, "-m", "miaval_api", "load-demo", "--if-empty"], cwd=ROOT, env=env, check=True)
 
 
@@ -245,12 +255,12 @@ def start_console(
     own = environment(SERVICE_SETTINGS["console"], database_url=database_url)
     env = service_env("console", {**own, **(extra_env or {})})
     command = console_command(port, workers, threads)
-    return _start("console", command, port, env, log_dir, "/healthz", 60)
+    return _start("console", command, port, env, log_dir, HEALTH_PATHS["console"], 60)
 
 
-def console_command(port: int, workers: int = 1, threads: int = 8) -> list[str]:
-    """The staff console's command line (also in deploy/systemd/miaval-console.service)."""
-    return _gunicorn("console.wsgi:app", port, workers, threads)
+def console_command(port: int, workers: int = 1, threads: int = 8, host: str = HOST) -> list[str]:
+    """The staff console's command line (also in deploy/systemd/ and deploy/containers/)."""
+    return _gunicorn("console.wsgi:app", port, workers, threads, host=host)
 
 
 def start_actions(
@@ -274,7 +284,7 @@ def start_actions(
         action_server_token=hops.action_server_token,
     )  # fmt: skip
     env = service_env("actions", {**own, **(extra_env or {})})
-    return _start("actions", actions_command(port), port, env, log_dir, "/health", 120)
+    return _start("actions", actions_command(port), port, env, log_dir, HEALTH_PATHS["actions"], 120)
 
 
 def actions_command(port: int) -> list[str]:
@@ -314,17 +324,17 @@ def start_rasa(
         rasa_channel_secret=hops.rasa_channel_secret, action_server_token=hops.action_server_token,
     )  # fmt: skip
     env = service_env("rasa", {**own, **(extra_env or {})})
-    return _start(name, rasa_command(port, model_path), port, env, log_dir, "/", start_timeout)
+    return _start(name, rasa_command(port, model_path), port, env, log_dir, HEALTH_PATHS["rasa"], start_timeout)
 
 
-def rasa_command(port: int, model_path: Path = MODEL_PATH) -> list[str]:
+def rasa_command(port: int, model_path: Path = MODEL_PATH, host: str = HOST) -> list[str]:
     """Rasa's CLI through launcher.rasa_main, which removes needless work from its hot path."""
     return [
         str(RASA_BIN / "python"), "-m", "launcher.rasa_main", "run",
         "--model", str(model_path),
         "--endpoints", "endpoints.yml",
         "--credentials", "credentials.yml",
-        "--interface", HOST,
+        "--interface", host,
         "--port", str(port),
     ]  # fmt: skip
 
@@ -386,17 +396,17 @@ def start_gateway(
         rasa_channel_secret=hops.rasa_channel_secret,
     )
     env = service_env("gateway", {**own, **(extra_env or {})})
-    return _start("gateway", gateway_command(port, workers, threads), port, env, log_dir, "/healthz", 60)
+    return _start("gateway", gateway_command(port, workers, threads), port, env, log_dir, HEALTH_PATHS["gateway"], 60)
 
 
 def courier_command() -> list[str]:
-    """The courier's command line (also in deploy/systemd/miaval-courier.service)."""
+    """The courier's command line (also in deploy/systemd/ and deploy/containers/)."""
     return [str(APP_BIN / "python"), "-m", "channels.courier"]
 
 
-def gateway_command(port: int, workers: int = 1, threads: int = 16) -> list[str]:
-    """The gateway's command line (also in deploy/systemd/miaval-gateway.service)."""
-    return _gunicorn("channels.wsgi:app", port, workers, threads, "--timeout", "60")
+def gateway_command(port: int, workers: int = 1, threads: int = 16, host: str = HOST) -> list[str]:
+    """The gateway's command line (also in deploy/systemd/ and deploy/containers/)."""
+    return _gunicorn("channels.wsgi:app", port, workers, threads, "--timeout", "60", host=host)
 
 
 def start_telegram_polling(
@@ -421,6 +431,8 @@ def start_telegram_polling(
 def telegram_polling_command() -> list[str]:
     """Telegram without a public URL: ``python -m channels.telegram_polling``."""
     return [str(APP_BIN / "python"), "-m", "channels.telegram_polling"]
+
+
 def start_courier(
     rasa_url: str,
     api_url: str,

@@ -6,11 +6,9 @@ from __future__ import annotations
 import re
 import shlex
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from envsettings import names, variables
 from launcher.paths import MODEL_PATH, ROOT
 from launcher.services import (
     actions_command,
@@ -19,15 +17,26 @@ from launcher.services import (
     console_command,
     courier_command,
     gateway_command,
+    migrate_command,
+    purge_command,
     rasa_command,
+    tracker_store_command,
 )
-from launcher.settings import SERVICE_SETTINGS, Settings
 from miaval_api.settings import Settings as ApiSettings
+from tests.deploy.launcher_facts import (
+    INSTALL_DIR,
+    LAUNCHER,
+    PROCESS_VARIABLES,
+    as_checkout,
+    launcher_services,
+    missing_required,
+    port_of,
+    read_env_file,
+    shipped_secrets,
+    undeclared,
+)
 
 DEPLOY = ROOT / "deploy" / "systemd"
-INSTALL_DIR = "/srv/miaval"
-# Set by the launcher for every process (launcher.services.base_env), not read by our settings.
-PROCESS_VARIABLES = {"PYTHONPATH", "SQLALCHEMY_SILENCE_UBER_WARNING", "RASA_TELEMETRY_ENABLED", "PYTHONUNBUFFERED"}
 # Each unit, the service (launcher.settings.SERVICE_SETTINGS) whose variables its environment file sets.
 UNITS = {
     "miaval-api.service": "api",
@@ -39,7 +48,6 @@ UNITS = {
     "miaval-courier.service": "courier",
     "miaval-console.service": "console",
 }
-LAUNCHER = Settings()
 
 
 def unit(name: str) -> dict[str, list[str]]:
@@ -57,12 +65,7 @@ def unit(name: str) -> dict[str, list[str]]:
 def env_file(path: str) -> dict[str, str]:
     """``/etc/miaval/x.env`` as shipped in deploy/systemd/env/x.env."""
     assert path.startswith("/etc/miaval/"), path
-    values = {}
-    for line in (DEPLOY / "env" / Path(path).name).read_text().splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            key, _, value = line.partition("=")
-            values[key.strip()] = value.strip()
-    return values
+    return read_env_file(DEPLOY / "env" / Path(path).name)
 
 
 def environment_of(name: str) -> dict[str, str]:
@@ -78,7 +81,7 @@ def environment_of(name: str) -> dict[str, str]:
 
 def command(line: str, port: str = "") -> list[str]:
     """An ExecStart= line as argv, with the install directory as this checkout and %i as ``port``."""
-    return [part.replace(INSTALL_DIR, str(ROOT)).replace("%i", port) for part in shlex.split(line)]
+    return [part.replace("%i", port) for part in as_checkout(shlex.split(line))]
 
 
 def replica_ports() -> list[int]:
@@ -86,33 +89,23 @@ def replica_ports() -> list[int]:
     return [int(port) for port in re.findall(r"miaval-rasa@(\d+)\.service", wants)]
 
 
-def port_of(url: str) -> int:
-    return urlsplit(url).port
-
-
 @pytest.mark.parametrize("name", sorted(UNITS))
 def test_each_unit_sets_only_variables_its_service_declares(name):
-    declared = names(SERVICE_SETTINGS[UNITS[name]])
-    undeclared = set(environment_of(name)) - declared - PROCESS_VARIABLES
-    assert not undeclared, f"{name} sets variables its service never reads: {sorted(undeclared)}"
+    unread = undeclared(UNITS[name], environment_of(name))
+    assert not unread, f"{name} sets variables its service never reads: {sorted(unread)}"
 
 
 @pytest.mark.parametrize("name", sorted(UNITS))
 def test_no_secret_is_shipped_in_an_environment_file(name):
-    secret = {variable.name for variable in variables(SERVICE_SETTINGS[UNITS[name]]) if variable.secret}
-    generated = {variable.name for variable in variables(SERVICE_SETTINGS[UNITS[name]]) if variable.generated}
-    for key, value in environment_of(name).items():
-        if key in generated or (key in secret and "://" not in value and value != "guest"):
-            assert value == "", f"{name}: {key} must be left for the operator to fill"
+    shipped = shipped_secrets(UNITS[name], environment_of(name))
+    assert not shipped, f"{name}: {shipped} must be left for the operator to fill"
 
 
-def test_every_generated_secret_of_each_service_is_in_its_file():
+def test_every_required_variable_of_each_service_is_in_its_file():
     for name, service in UNITS.items():
         if name in ("miaval-purge.service", "miaval-tracker-store.service"):
             continue
-        generated = {variable.name for variable in variables(SERVICE_SETTINGS[service]) if variable.generated}
-        # The Telegram secret matters only with Telegram on; the others make the service refuse to start.
-        missing = generated - set(environment_of(name)) - {"TELEGRAM_WEBHOOK_SECRET"}
+        missing = missing_required(service, environment_of(name))
         assert not missing, f"{name} lacks {sorted(missing)}"
 
 
@@ -129,9 +122,9 @@ def test_the_commands_are_the_launchers():
     assert command(unit("miaval-courier.service")["ExecStart"][0]) == courier_command()
     for port in replica_ports():
         assert command(unit("miaval-rasa@.service")["ExecStart"][0], str(port)) == rasa_command(port, MODEL_PATH)
-    assert command(unit("miaval-api.service")["ExecStartPre"][0])[1:] == ["-m", "miaval_api", "migrate"]
-    assert command(unit("miaval-purge.service")["ExecStart"][0])[1:] == ["-m", "miaval_api", "purge"]
-    assert command(unit("miaval-tracker-store.service")["ExecStart"][0])[1:] == ["-m", "conversation_store"]
+    assert command(unit("miaval-api.service")["ExecStartPre"][0]) == migrate_command()
+    assert command(unit("miaval-purge.service")["ExecStart"][0]) == purge_command()
+    assert command(unit("miaval-tracker-store.service")["ExecStart"][0]) == tracker_store_command()
 
 
 def test_the_production_profile_sizes_and_ports():
@@ -153,8 +146,7 @@ def test_the_production_profile_sizes_and_ports():
 
 
 def test_every_service_the_launcher_runs_has_a_unit():
-    # Telegram polling is for a machine without a public URL; a server takes Telegram's webhook at the gateway.
-    assert set(SERVICE_SETTINGS) - set(UNITS.values()) == {"telegram-polling"}
+    assert launcher_services() <= set(UNITS.values())
 
 
 def test_the_process_variables_are_the_launchers():
