@@ -29,6 +29,13 @@ def new_secret() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
+def new_value(name: str) -> str:
+    """A fresh value for the generated setting ``name``: the conversation store's keys are Fernet keys; every other
+    secret is 32 random bytes as 43 characters of A-Z, a-z, 0-9, ``_`` and ``-`` (no base64 padding: Telegram refuses
+    any other character in a webhook's ``secret_token``)."""
+    return new_secret() if name == ENCRYPTION_KEYS else secrets.token_urlsafe(32)
+
+
 def new_password() -> str:
     """A fresh password for a demo staff account: 16 URL-safe random characters (printed, never stored)."""
     return secrets.token_urlsafe(12)
@@ -74,7 +81,7 @@ def local_secrets(path: Optional[Path] = None) -> dict[str, str]:
     """
     path = path or SECRETS_PATH
     found = _read(path)
-    values = {name: found.get(name) or new_secret() for name in generated_names()}
+    values = {name: found.get(name) or new_value(name) for name in generated_names()}
     if values != found:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Created private (0600) before any secret is written to it.

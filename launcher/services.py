@@ -22,7 +22,7 @@ from typing import Mapping, Optional
 from envsettings import Variable, default_environment, environment, names, variables
 from launcher.health import HEALTH_PATHS, answers
 from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT
-from launcher.secrets import HopSecrets, new_secret
+from launcher.secrets import HopSecrets, new_value
 from launcher.settings import SERVICE_SETTINGS, all_variables
 
 HOST = "127.0.0.1"
@@ -69,7 +69,7 @@ def service_env(service: str, values: Mapping[str, str]) -> dict[str, str]:
     for variable in variables(settings):
         # A value given on purpose, even empty, is kept: a hop secret given empty must make its service refuse to start.
         if variable.generated and variable.name not in values and not env.get(variable.name):
-            env[variable.name] = new_secret()
+            env[variable.name] = new_value(variable.name)
     return env
 
 

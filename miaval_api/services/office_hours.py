@@ -2,8 +2,10 @@
 
 The hours come from the ``broker`` section of the portfolio (``office_hours``:
 open, close, time zone; Monday to Friday), which is also what the assistant's
-copy says (a test checks both agree). National holidays close the desk; the
-fixed-date ones are listed here (the movable ones are set by decree each year).
+copy says (a test checks both agree). National holidays close the desk: the
+``holidays`` package's Argentine calendar, with the movable ones (Carnival,
+Easter, the days moved to a Monday) and the bridge days set by decree; a new
+year's decree arrives with the package's next release.
 """
 
 from __future__ import annotations
@@ -14,24 +16,13 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import holidays
 import yaml
 
 from miaval_api.demo import DEFAULT_FILE
 
-# Argentine national holidays on a fixed date (month, day): Ley 27.399.
-FIXED_HOLIDAYS = frozenset(
-    {
-        (1, 1),  # Año Nuevo
-        (3, 24),  # Día Nacional de la Memoria por la Verdad y la Justicia
-        (4, 2),  # Día del Veterano y de los Caídos en la Guerra de Malvinas
-        (5, 1),  # Día del Trabajador
-        (5, 25),  # Día de la Revolución de Mayo
-        (6, 20),  # Paso a la Inmortalidad del General Manuel Belgrano
-        (7, 9),  # Día de la Independencia
-        (12, 8),  # Inmaculada Concepción de María
-        (12, 25),  # Navidad
-    }
-)
+# Filled in at import for the years in sight, so the request threads only read it (later years are added as asked).
+NATIONAL_HOLIDAYS = holidays.country_holidays("AR", years=range(2020, 2041))
 WORKDAYS = range(0, 5)  # Monday to Friday
 
 
@@ -45,7 +36,7 @@ class OfficeHours:
 
     def is_working_day(self, day: date) -> bool:
         """A weekday that is not a national holiday."""
-        return day.weekday() in WORKDAYS and (day.month, day.day) not in FIXED_HOLIDAYS
+        return day.weekday() in WORKDAYS and day not in NATIONAL_HOLIDAYS
 
     def is_open(self, when: datetime) -> bool:
         """Whether a person is at the desk at the instant ``when`` (any time zone)."""

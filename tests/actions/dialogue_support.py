@@ -11,6 +11,7 @@ import asyncio
 import copy
 import json
 import secrets
+import sqlite3
 from pathlib import Path
 from typing import Any, Optional
 
@@ -108,3 +109,32 @@ def all_responses() -> dict[str, list[dict]]:
     for path in [root / "domain.yml", *sorted((root / "bot" / "data").glob("*.yml"))]:
         found.update((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {})
     return found
+
+
+# What a customer is told about when a person answers, by the API's decision (tests/actions/test_people_actions.py
+# pins each sentence to a clock; a test that asks for a person at whatever hour it runs checks it against this).
+HANDOFF_WITHIN_HOURS = "utter_handoff_within_2_hours"
+HANDOFF_WHEN_THE_DESK_OPENS = {
+    "utter_handoff_answer_today",
+    "utter_handoff_answer_tomorrow",
+    "utter_handoff_answer_monday",
+    "utter_handoff_answer_tuesday",
+    "utter_handoff_answer_wednesday",
+    "utter_handoff_answer_thursday",
+    "utter_handoff_answer_friday",
+    "utter_handoff_next_business_day",
+}
+
+
+def assert_told_when_a_person_answers(database_url: str, identity: str, response: str) -> None:
+    """``response`` says what the API recorded for ``identity``'s last request for a person: within two hours when
+    the desk was open, the day it opens otherwise (never the failure sentence, never the other case's sentence)."""
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+        row = db.execute(
+            "SELECT expected_contact FROM handoff_requests WHERE sender_id = ? ORDER BY id DESC LIMIT 1", (identity,)
+        ).fetchone()
+    assert row is not None, f"no request for a person was recorded for {identity}"
+    if row[0] == "within_2_hours":
+        assert response == HANDOFF_WITHIN_HOURS, response
+    else:
+        assert row[0] == "next_business_day" and response in HANDOFF_WHEN_THE_DESK_OPENS, (row[0], response)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from miaval_api.services import clock
 from tests.api.claim_data import draft, key
+from tests.api.server_fixtures import Api
 
 
 def test_deleting_an_account_keeps_client_data(api):
@@ -27,8 +34,22 @@ def test_deleting_an_account_keeps_client_data(api):
     assert claim.json()["claim"]["number"] in numbers
 
 
-def test_handoff_for_verified_and_unverified(api, laura):
-    for sender in (laura, "whatsapp:+5491100000000"):
+BUENOS_AIRES = ZoneInfo("America/Argentina/Buenos_Aires")
+
+
+@pytest.mark.parametrize(
+    ("instant", "expected_contact", "answer_from"),
+    [
+        (datetime(2027, 3, 9, 11, 0, tzinfo=BUENOS_AIRES), "within_2_hours", None),  # a Tuesday morning
+        (datetime(2027, 3, 9, 19, 30, tzinfo=BUENOS_AIRES), "next_business_day", "2027-03-10T09:00:00-03:00"),
+        (datetime(2027, 3, 6, 11, 0, tzinfo=BUENOS_AIRES), "next_business_day", "2027-03-08T09:00:00-03:00"),
+    ],
+)
+def test_handoff_for_verified_and_unverified_says_when(inprocess_api, contract, instant, expected_contact, answer_from):
+    api = Api(inprocess_api, contract)
+    clock.set_offset(instant - datetime.now(timezone.utc))  # the fixture puts the clock back
+    verified, _ = api.verify("laura.gomez@example.com")
+    for sender in (verified, "whatsapp:+5491100000000"):
         answer = api.post(
             "/v1/handoffs",
             json={
@@ -38,7 +59,8 @@ def test_handoff_for_verified_and_unverified(api, laura):
             },
         )
         assert answer.status_code == 201
-        assert answer.json()["handoff"]["expected_contact"] in ("within_2_hours", "next_business_day")
+        handoff = answer.json()["handoff"]
+        assert (handoff["expected_contact"], handoff["answer_from"]) == (expected_contact, answer_from)
 
 
 def test_insurers_have_phones(api):

@@ -143,7 +143,8 @@ def offset_to(local: datetime) -> str:
     [
         (datetime(2027, 3, 6, 11, 0), "2027-03-08T09:00:00-03:00", 2),  # Saturday → Monday
         (datetime(2027, 3, 9, 20, 30), "2027-03-10T09:00:00-03:00", 1),  # Tuesday night → Wednesday
-        (datetime(2027, 3, 23, 17, 0), "2027-03-25T09:00:00-03:00", 2),  # before 24 March (a holiday)
+        # Before 24 March, then Holy Thursday and Good Friday (movable), then the weekend.
+        (datetime(2027, 3, 23, 17, 0), "2027-03-29T09:00:00-03:00", 6),
     ],
 )
 def test_outside_office_hours_the_customer_learns_when(backend, contract, local, answer_from, days):

@@ -27,6 +27,9 @@ def test_the_hours_are_the_portfolios_broker_section():
         (datetime(2027, 3, 13, 11, 0), False),  # Saturday
         (datetime(2027, 3, 24, 11, 0), False),  # Wednesday 24 March: national holiday
         (datetime(2027, 7, 9, 11, 0), False),  # Friday 9 July: Independence Day
+        (datetime(2027, 2, 8, 11, 0), False),  # Carnival Monday (movable)
+        (datetime(2026, 12, 7, 11, 0), False),  # a bridge day set by decree, before 8 December
+        (datetime(2027, 2, 10, 11, 0), True),  # the Wednesday after Carnival
     ],
 )
 def test_open_on_working_days_from_9_to_18(local, is_open):
@@ -45,6 +48,8 @@ def test_an_instant_in_utc_is_judged_in_buenos_aires():
         (datetime(2027, 3, 10, 16, 30), datetime(2027, 3, 11, 9, 0), 1),  # open, but less than 2 hours left
         (datetime(2027, 12, 24, 19, 0), datetime(2027, 12, 27, 9, 0), 3),  # Christmas on Saturday, then Sunday
         (datetime(2026, 12, 31, 20, 0), datetime(2027, 1, 4, 9, 0), 4),  # New Year on Friday, then the weekend
+        (datetime(2027, 2, 5, 19, 0), datetime(2027, 2, 10, 9, 0), 5),  # the weekend, then Carnival Monday and Tuesday
+        (datetime(2026, 12, 4, 19, 0), datetime(2026, 12, 9, 9, 0), 5),  # the weekend, a bridge day, 8 December
     ],
 )
 def test_outside_the_desks_hours_the_next_opening_is_told(local, opening, days):

@@ -19,12 +19,13 @@ from typing import Iterator
 import pytest
 import requests
 import yaml
+from cryptography.fernet import Fernet
 from itsdangerous import URLSafeTimedSerializer
 
 from envsettings import names, variables
 from launcher.paths import RASA_BIN, ROOT
 from launcher.secrets import local_secrets
-from launcher.services import UndeclaredVariable, base_env, start_api
+from launcher.services import UndeclaredVariable, base_env, service_env, start_api
 from launcher.settings import SERVICE_SETTINGS, all_variables, generated_names
 from tests.channels.conftest import (  # noqa: F401 - fixtures
     fake_telegram,
@@ -107,6 +108,15 @@ def test_secrets_env_holds_only_secrets_some_service_reads(tmp_path):
     every_service_reads = set().union(*(names(cls) for cls in SERVICE_SETTINGS.values()))
     assert set(values) <= every_service_reads
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_generated_secrets_are_accepted_where_they_go(tmp_path):
+    values = local_secrets(tmp_path / "secrets.env")
+    # Telegram's setWebhook takes a secret_token of 1-256 characters of A-Z, a-z, 0-9, _ and - only.
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32,256}", values["TELEGRAM_WEBHOOK_SECRET"])
+    # The same for a gateway the launcher starts without one (tests, benchmarks).
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32,256}", service_env("gateway", {})["TELEGRAM_WEBHOOK_SECRET"])
+    Fernet(values["TRACKER_ENCRYPTION_KEYS"].encode())  # the conversation store seals with it
 
 
 def test_rasa_declares_exactly_the_variables_of_endpoints_yml():
@@ -270,9 +280,7 @@ def _certificate(directory: Path) -> tuple[Path, Path]:
     cert_path, key_path = directory / "smtp-cert.pem", directory / "smtp-key.pem"
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return cert_path, key_path
 
