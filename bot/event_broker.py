@@ -127,17 +127,23 @@ class OptionalPikaBroker(PikaEventBroker):
     async def _send_pending(self) -> None:
         while True:
             await self._waiting.wait()
-            await self._connection.ready()  # not while the robust connection restores the exchange and queue
-            window = list(itertools.islice(self._pending, WINDOW))
-            confirmed = await self._publish_in_order(window)
+            try:
+                await self._connection.ready()  # not while the robust connection restores the exchange and queue
+                window = list(itertools.islice(self._pending, WINDOW))
+                confirmed = await self._publish_in_order(window)
+                failed = confirmed < len(window)
+            except Exception as error:  # noqa: BLE001 - the sender must go on; the error's text can hold an event
+                log.error("Publishing events to RabbitMQ failed (%s); trying again.", type(error).__name__)
+                confirmed, failed = 0, True
             for _ in range(confirmed):
                 self._pending_bytes -= self._pending.popleft().size
-            if confirmed < len(window):
+            if failed:
                 await asyncio.sleep(PAUSE_AFTER_FAILURE_SECONDS)
-            elif not self._pending:
+                continue
+            self._report_recovery()
+            if not self._pending:
                 self._waiting.clear()
                 self._all_confirmed.set()
-                self._report_recovery()
 
     async def _publish_in_order(self, window: list[_Kept]) -> int:
         """Publishes ``window`` in order; returns how many of its first events RabbitMQ confirmed."""
@@ -158,8 +164,12 @@ class OptionalPikaBroker(PikaEventBroker):
             raise NotConfirmed(type(answer).__name__)
 
     def _report_recovery(self) -> None:
+        """After a failure or a drop, says once that a whole window went through (and what was dropped)."""
         if self._failed_since_confirmed or self._dropped:
-            log.warning("RabbitMQ confirmed every kept event; %d events were dropped at the bound.", self._dropped)
+            log.warning(
+                "RabbitMQ confirms events again: %d wait to be published, %d were dropped at the bound.",
+                len(self._pending), self._dropped,
+            )  # fmt: skip
         self._failed_since_confirmed = False
         self._dropped = 0
 

@@ -8,6 +8,8 @@ seconds later, started again on its data, as systemd would. The queue is read
 only at the end: it must hold each event, its copies (an event published
 again because its confirmation was lost with the connection) identical and
 with the same message id, and the events in the order they were published.
+While RabbitMQ is down the broker keeps events up to its bound, drops the
+newer ones and says how many, and no log line shows what a customer wrote.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import time
 import uuid
 
@@ -30,6 +33,8 @@ EVENTS_PER_SECOND = 200  # about what one replica publishes under the fault test
 STEADY_SECONDS = 1.0  # before the kill, and again once RabbitMQ answers
 OUTAGE_SECONDS = 2.0
 ARRIVAL_TIMEOUT = 60.0  # the broker reconnects every few seconds
+EVENTS_PAST_THE_BOUND = 100
+BOUND_MEGABYTES = 0.01  # about 30 of those events
 
 
 @pytest.fixture()
@@ -53,6 +58,27 @@ def user_event(number: int) -> dict:
         "input_channel": "gateway",
         "number": number,
     }
+
+
+def endpoint(rabbitmq: PrivateRabbitMQ, queue_name: str, **settings: float) -> EndpointConfig:
+    """endpoints.yml's ``event_broker`` section for the private RabbitMQ."""
+    return EndpointConfig(url=HOST, port=rabbitmq.port, username="guest", password="guest", queues=[queue_name],
+                          retry_delay_in_seconds=1, **settings)  # fmt: skip
+
+
+def customer_text_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [record.getMessage() for record in caplog.records if "mensaje" in record.getMessage()]
+
+
+async def logged_record(caplog: pytest.LogCaptureFixture, start: str) -> logging.LogRecord:
+    """The broker's first log record that starts with ``start``, once it is there."""
+    deadline = time.monotonic() + ARRIVAL_TIMEOUT
+    while time.monotonic() < deadline:
+        for record in caplog.records:
+            if record.name == "bot.event_broker" and record.getMessage().startswith(start):
+                return record
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the broker never logged {start!r}")
 
 
 async def publish_through_a_crash(broker: OptionalPikaBroker, rabbitmq: PrivateRabbitMQ) -> int:
@@ -103,13 +129,11 @@ async def read_queue(url: str, queue_name: str, expected: int) -> list[aio_pika.
     return messages
 
 
-def test_every_event_published_around_a_rabbitmq_crash_reaches_the_queue_once_confirmed(rabbitmq):
+def test_every_event_published_around_a_rabbitmq_crash_reaches_the_queue_once_confirmed(rabbitmq, caplog):
     queue_name = f"miaval_test_events_{uuid.uuid4().hex[:8]}"
 
     async def scenario() -> tuple[int, list[aio_pika.abc.AbstractIncomingMessage]]:
-        config = EndpointConfig(url=HOST, port=rabbitmq.port, username="guest", password="guest",
-                                queues=[queue_name], retry_delay_in_seconds=1)  # fmt: skip
-        broker = await OptionalPikaBroker.from_endpoint_config(config)
+        broker = await OptionalPikaBroker.from_endpoint_config(endpoint(rabbitmq, queue_name))
         try:
             published = await publish_through_a_crash(broker, rabbitmq)
             return published, await read_queue(rabbitmq.url, queue_name, published)
@@ -128,3 +152,32 @@ def test_every_event_published_around_a_rabbitmq_crash_reaches_the_queue_once_co
     assert all(len(bodies) == 1 for bodies in copies.values()), "copies with one message id must be identical"
     last_copies = list(dict.fromkeys(reversed(numbers)))[::-1]
     assert last_copies == sorted(last_copies), "events out of the order they were published in"
+    assert not customer_text_logged(caplog)
+
+
+def test_past_its_bound_the_broker_drops_new_events_and_says_how_many(rabbitmq, caplog):
+    queue_name = f"miaval_test_events_{uuid.uuid4().hex[:8]}"
+
+    async def scenario() -> tuple[int, list[aio_pika.abc.AbstractIncomingMessage]]:
+        config = endpoint(rabbitmq, queue_name, max_pending_megabytes=BOUND_MEGABYTES)
+        broker = await OptionalPikaBroker.from_endpoint_config(config)
+        try:
+            await asyncio.to_thread(rabbitmq.kill)
+            for number in range(EVENTS_PAST_THE_BOUND):
+                broker.publish(user_event(number))
+            await asyncio.to_thread(rabbitmq.start)
+            recovered = await logged_record(caplog, "RabbitMQ confirms events again")
+            dropped = recovered.args[1]
+            return dropped, await read_queue(rabbitmq.url, queue_name, EVENTS_PAST_THE_BOUND - dropped)
+        finally:
+            await broker.close()
+
+    dropped, messages = asyncio.run(scenario())
+
+    assert 0 < dropped < EVENTS_PAST_THE_BOUND
+    assert [json.loads(message.body)["number"] for message in messages] == list(range(EVENTS_PAST_THE_BOUND - dropped))
+    bound_hit = [
+        record for record in caplog.records if record.levelno == logging.ERROR and "the bound" in record.getMessage()
+    ]
+    assert len(bound_hit) == 1, bound_hit
+    assert not customer_text_logged(caplog)
