@@ -1,26 +1,92 @@
-"""Rasa's own pika event broker, switched by a variable: endpoints.yml names it for every profile.
+"""Rasa's pika event broker, switched by a variable, that keeps each event until RabbitMQ confirms it.
 
-Rasa has no "no broker" type, and endpoints.yml's ``${VARS}`` cannot remove a
-section; an empty ``EVENT_BROKER_HOST`` (the embedded default) gives no broker,
-a host gives Rasa's ``PikaEventBroker`` with one change: the events that could
-not be published while RabbitMQ was down are published again after the next
-event that goes through. Rasa keeps them and publishes them again only in the
-connection's reconnect callback, whose publications can fail too while the
-restarted RabbitMQ settles; those stayed unpublished for good (the fault test
-under load lost every event of a RabbitMQ restart that way).
+endpoints.yml names it for every profile: Rasa has no "no broker" type, and
+endpoints.yml's ``${VARS}`` cannot remove a section; an empty
+``EVENT_BROKER_HOST`` (the embedded default) gives no broker.
+
+Rasa's ``PikaEventBroker`` loses events around a RabbitMQ restart
+(tests/event_broker/test_rabbitmq_crash.py): it publishes each event in a task
+of its own, also while aio_pika's robust connection restores the channel, so
+
+- an event published on the new channel before the exchange (not durable,
+  gone with the restart) is declared again makes RabbitMQ close the channel
+  (404): the restore fails, and the publications waiting on that channel never
+  end, neither confirmed nor kept to publish again;
+- one published after the exchange but before the queue's binding is back is
+  returned as unroutable, which aio_pika (``on_return_raises=False``) reports
+  as a success;
+- a publication waits for its confirmation without a timeout.
+
+Here one task publishes the kept events in their order, a window at a time,
+only while the connection is up (not while it is being restored), and forgets
+an event only once RabbitMQ confirmed it: a return, a nack, an error or no
+confirmation within ``confirm_timeout_seconds`` keeps it, and publishing
+starts again from the first unconfirmed event. So each event arrives at least
+once, in order; an event confirmed after one that failed, or whose
+confirmation was lost with the connection, can arrive twice: the same body
+with the same AMQP ``message_id`` (a consumer drops a message id it has
+seen). The kept events are bounded (``max_pending_megabytes`` of message
+bodies): past the bound, new events are dropped and a log line says so. Log
+lines count events and never show one (they hold what customers wrote).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import itertools
+import logging
+import uuid
 from asyncio import AbstractEventLoop
+from collections import deque
+from dataclasses import dataclass
 from typing import Any, Optional
 
+import aio_pika
+import aiormq
 from rasa.core.brokers.pika import PikaEventBroker
 from rasa.utils.endpoints import EndpointConfig
 
+log = logging.getLogger(__name__)
+
+WINDOW = 256  # events published before waiting for their confirmations
+PAUSE_AFTER_FAILURE_SECONDS = 1.0
+FLUSH_ON_CLOSE_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class _Kept:
+    message: aio_pika.Message
+    size: int
+
+
+class NotConfirmed(Exception):
+    """RabbitMQ answered a publication with something other than an ack (it did not take the event)."""
+
 
 class OptionalPikaBroker(PikaEventBroker):
-    """``PikaEventBroker`` when the endpoint has a host; none otherwise."""
+    """``PikaEventBroker`` when the endpoint has a host (none otherwise), publishing at least once, in order."""
+
+    def __init__(
+        self,
+        host: str,
+        username: str,
+        password: str,
+        max_pending_megabytes: float = 64,
+        confirm_timeout_seconds: float = 10,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(host, username, password, **kwargs)
+        self._pending: deque[_Kept] = deque()
+        self._pending_bytes = 0
+        self._max_pending_bytes = int(max_pending_megabytes * 1024 * 1024)
+        self._confirm_timeout = float(confirm_timeout_seconds)
+        self._dropped = 0
+        self._failed_since_confirmed = False
+        self._waiting = asyncio.Event()  # set while events wait to be published
+        self._all_confirmed = asyncio.Event()
+        self._all_confirmed.set()
+        self._sender: Optional[asyncio.Task] = None
 
     @classmethod
     async def from_endpoint_config(
@@ -31,8 +97,90 @@ class OptionalPikaBroker(PikaEventBroker):
             return None
         return await super().from_endpoint_config(broker_config, event_loop)
 
-    async def _publish(self, event: dict[str, Any], headers: Optional[dict[str, str]] = None) -> None:
-        await super()._publish(event, headers)
-        went_through = not any(kept is event for kept in self._unpublished_events)  # Rasa keeps what failed
-        if went_through and self._unpublished_events:
-            self._publish_unpublished_messages()  # RabbitMQ takes events again: the kept ones go now
+    async def connect(self) -> None:
+        """Connects, declares the exchange and queues as Rasa does, and starts publishing what waits."""
+        self._connection = await self._connect()
+        # A message RabbitMQ cannot route (the queue's binding not restored yet) fails its publication.
+        channel = await self._connection.channel(on_return_raises=True)
+        self._exchange = await self._set_up_exchange(channel)
+        log.info("RabbitMQ connection to '%s' was established.", self.host)
+        self._sender = self._loop.create_task(self._send_pending())
+
+    def publish(self, event: dict[str, Any], headers: Optional[dict[str, str]] = None) -> None:
+        """Keeps ``event`` to be published (at once if RabbitMQ is up) until RabbitMQ confirms it."""
+        message = self._message(event, headers)
+        message.message_id = uuid.uuid4().hex  # the same on every copy
+        size = len(message.body)
+        if self._pending_bytes + size > self._max_pending_bytes:
+            self._dropped += 1
+            if self._dropped == 1:
+                log.error(
+                    "RabbitMQ has not confirmed %d events (%d MB, the bound): new events are dropped until it does.",
+                    len(self._pending), self._pending_bytes // (1024 * 1024),
+                )  # fmt: skip
+            return
+        self._pending.append(_Kept(message, size))
+        self._pending_bytes += size
+        self._waiting.set()
+        self._all_confirmed.clear()
+
+    async def _send_pending(self) -> None:
+        while True:
+            await self._waiting.wait()
+            try:
+                await self._connection.ready()  # not while the robust connection restores the exchange and queue
+                window = list(itertools.islice(self._pending, WINDOW))
+                confirmed = await self._publish_in_order(window)
+                failed = confirmed < len(window)
+            except Exception as error:  # noqa: BLE001 - the sender must go on; the error's text can hold an event
+                log.error("Publishing events to RabbitMQ failed (%s); trying again.", type(error).__name__)
+                confirmed, failed = 0, True
+            for _ in range(confirmed):
+                self._pending_bytes -= self._pending.popleft().size
+            if failed:
+                await asyncio.sleep(PAUSE_AFTER_FAILURE_SECONDS)
+                continue
+            self._report_recovery()
+            if not self._pending:
+                self._waiting.clear()
+                self._all_confirmed.set()
+
+    async def _publish_in_order(self, window: list[_Kept]) -> int:
+        """Publishes ``window`` in order; returns how many of its first events RabbitMQ confirmed."""
+        outcomes = await asyncio.gather(*(self._publish_one(kept.message) for kept in window), return_exceptions=True)
+        confirmed = next((index for index, outcome in enumerate(outcomes) if outcome is not None), len(window))
+        if confirmed < len(window):
+            if not self._failed_since_confirmed:
+                log.warning(
+                    "RabbitMQ did not confirm an event (%s): %d events are kept and published again, in order.",
+                    type(outcomes[confirmed]).__name__, len(self._pending) - confirmed,
+                )  # fmt: skip
+            self._failed_since_confirmed = True
+        return confirmed
+
+    async def _publish_one(self, message: aio_pika.Message) -> None:
+        answer = await asyncio.wait_for(self._exchange.publish(message, ""), self._confirm_timeout)
+        if not isinstance(answer, aiormq.spec.Basic.Ack):
+            raise NotConfirmed(type(answer).__name__)
+
+    def _report_recovery(self) -> None:
+        """After a failure or a drop, says once that a whole window went through (and what was dropped)."""
+        if self._failed_since_confirmed or self._dropped:
+            log.warning(
+                "RabbitMQ confirms events again: %d wait to be published, %d were dropped at the bound.",
+                len(self._pending), self._dropped,
+            )  # fmt: skip
+        self._failed_since_confirmed = False
+        self._dropped = 0
+
+    async def close(self) -> None:
+        """Waits a little for the kept events to be confirmed, then closes the connection."""
+        if self._sender is not None:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._all_confirmed.wait(), FLUSH_ON_CLOSE_SECONDS)
+            if self._pending:
+                log.error("Closing with %d events that RabbitMQ has not confirmed: lost.", len(self._pending))
+            self._sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sender
+        await super().close()

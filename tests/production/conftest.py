@@ -146,7 +146,7 @@ def profile(tmp_path_factory):
         for name in databases:
             drop_database(name, wait_seconds=10)
         if started is not None and rabbitmq.ready():
-            with pika.BlockingConnection(rabbitmq.parameters()) as connection:
+            with pika.BlockingConnection(pika.URLParameters(rabbitmq.url)) as connection:
                 connection.channel().queue_delete(started.queue)
         redis.stop()
         rabbitmq.stop()

@@ -6,6 +6,10 @@ the engines, so they get their own instances of the same Debian binaries
 (``redis-server``, RabbitMQ's ``rabbitmq-server``) and point the profile at
 them, leaving the system services untouched. Each instance keeps its data
 directory across a kill, as a system service restarted by systemd would.
+
+Loaded by both test environments (the event broker's test runs in Rasa's,
+which has no ``pika``): RabbitMQ is reached by its URL, and its readiness is
+checked with the protocol's own greeting.
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pika
 import redis
 
 from launcher.services import HOST, free_port
@@ -35,10 +38,19 @@ class EngineFailed(RuntimeError):
     """A private engine did not start."""
 
 
-def _listening(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((HOST, port)) == 0
+# AMQP 0-9-1: a client opens with this header; a broker ready to serve answers with a Connection.Start method
+# frame (frame type 1 on channel 0). RabbitMQ opens its listener only once it has booted.
+AMQP_HEADER = b"AMQP\x00\x00\x09\x01"
+CONNECTION_START = b"\x01\x00\x00"
+
+
+def _greets_in_amqp(port: int) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=2) as sock:
+            sock.sendall(AMQP_HEADER)
+            return sock.recv(len(CONNECTION_START)) == CONNECTION_START
+    except OSError:
+        return False
 
 
 @dataclass
@@ -142,17 +154,13 @@ class PrivateRabbitMQ(Engine):
         })  # fmt: skip
         return env
 
-    def parameters(self) -> pika.ConnectionParameters:
-        return pika.ConnectionParameters(HOST, self.port, connection_attempts=1, socket_timeout=2)
+    @property
+    def url(self) -> str:
+        """AMQP URL with the default guest account (for ``pika.URLParameters`` or ``aio_pika.connect``)."""
+        return f"amqp://guest:guest@{HOST}:{self.port}/%2F?connection_attempts=1&socket_timeout=2"
 
     def ready(self) -> bool:
-        if not _listening(self.port):
-            return False
-        try:
-            pika.BlockingConnection(self.parameters()).close()
-        except pika.exceptions.AMQPError:
-            return False
-        return True
+        return _greets_in_amqp(self.port)
 
 
 def private_redis(base: Path) -> PrivateRedis:

@@ -78,7 +78,7 @@ def answered(events: list[dict]) -> bool:
 
 
 def test_every_event_is_published_to_rabbitmq(profile):
-    with pika.BlockingConnection(profile.rabbitmq.parameters()) as connection:
+    with pika.BlockingConnection(pika.URLParameters(profile.rabbitmq.url)) as connection:
         channel = connection.channel()
         ours = channel.queue_declare("", exclusive=True).method.queue
         channel.queue_bind(ours, "rasa-exchange")  # Rasa's fanout exchange
