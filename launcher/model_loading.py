@@ -15,12 +15,21 @@ start (``assert_existing_objects_matched``).
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, Optional
+
+from launcher import prediction_graphs
+
+# Where the traced prediction graphs are kept (launcher/prediction_graphs.py); None: traced at every start.
+_graph_cache: Optional[Path] = None
 
 
 def _load_restoring_as_built(cls: Any, model_file_name: str, model_data_example: Any, predict_data_example: Any = None,
                              finetune_mode: bool = False, *args: Any, **kwargs: Any) -> Any:  # fmt: skip
-    """``RasaModel.load`` without the one-example training step: layers built by tracing the prediction."""
+    """``RasaModel.load`` without the one-example training step: layers built by tracing the prediction.
+
+    With a graph cache, the traced prediction graph of an earlier start replaces the trace.
+    """
     import tensorflow as tf
     from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
     from rasa.utils.tensorflow.models import RasaModel
@@ -32,16 +41,32 @@ def _load_restoring_as_built(cls: Any, model_file_name: str, model_data_example:
     config = kwargs.get("config", {})
     optimizer = tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001))
     model.compile(optimizer=optimizer, run_eagerly=config.get(RUN_EAGERLY))  # as Rasa compiles it
+    cache = _graph_cache if not config.get(RUN_EAGERLY) else None
+    entry = prediction_graphs.key(Path(model_file_name).parent) if cache else ""
+    saved = prediction_graphs.load(cache, entry) if cache else None
+    if saved is not None:
+        model._tf_predict_step = saved.predict
+        model._saved_prediction = saved  # its weights live as long as the model
+        model.prepared_for_prediction = True  # the labels' embeddings are in the saved graph
+        model.run_inference(predict_data_example)  # the first run's graph optimisation now, not at the first message
+        return model
     restored = model.load_weights(model_file_name)  # no layer built yet: each weight restored when created
     model.run_inference(predict_data_example)  # builds the layers and traces the prediction graph
     restored.assert_existing_objects_matched()  # every weight that exists now holds its trained value
+    if cache:
+        prediction_graphs.save(cache, entry, model)
     return model
 
 
-def apply() -> None:
-    """Load DIET, the response selector (DIET's subclass) and TED without their training step."""
+def apply(graph_cache: str = "") -> None:
+    """Load DIET, the response selector (DIET's subclass) and TED without their training step.
+
+    ``graph_cache``: the directory where traced prediction graphs are kept for the next start ("": none).
+    """
     from rasa.core.policies.ted_policy import TED
     from rasa.nlu.classifiers.diet_classifier import DIET
 
+    global _graph_cache
+    _graph_cache = Path(graph_cache) if graph_cache else None
     DIET.load = classmethod(_load_restoring_as_built)  # type: ignore[method-assign, assignment]
     TED.load = classmethod(_load_restoring_as_built)  # type: ignore[method-assign, assignment]

@@ -42,11 +42,11 @@ def _validate_with_checked_schema(instance: Any, schema: dict, cls: Any = None, 
         raise error
 
 
-def apply() -> None:
+def apply(settings: Settings) -> None:
     """Install the speed-ups (Rasa imports ``validate`` from jsonschema at call time, so this reaches it)."""
     jsonschema.validate = _validate_with_checked_schema
     sys.modules.setdefault("jax", None)  # type: ignore[arg-type] - an import of jax now fails, as if absent
-    model_loading.apply()
+    model_loading.apply(settings.prediction_graphs)
 
 
 def main() -> None:
@@ -54,7 +54,7 @@ def main() -> None:
     settings = Settings.from_env()
     install_redaction(secret_values(settings))  # no secret setting in any log line
     if settings.speedups:
-        apply()
+        apply(settings)
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
