@@ -10,7 +10,16 @@ the prediction graph is traced on the stored example, as Rasa traces it. Every
 weight of the three models and every prediction come out bit-identical to
 Rasa's own loading (144 weights; 685 held-out parses; TED's probabilities on
 497 test-story turns), and a weight left without its trained value stops the
-start (``assert_existing_objects_matched``).
+start (``assert_existing_objects_matched``). The traced graphs are then kept
+for the next start (launcher/prediction_graphs.py).
+
+A replica's start to its first answer (`python -m benchmarks.replica_start`, 2
+cores shared with other work): Rasa unchanged 90 CPU s (114 s at load average
+2.8); with the eager NLU step this replaces 42 CPU s (45 s at 2.6); without the
+training step 24 CPU s (41 s at 4.6); with the graphs kept, 12 CPU s (23 s at
+6.7). What is left: TensorFlow's and Rasa's imports (~6 s), unpacking the model
+archive (~2 s), the other components and the server (~3 s).
+MIAVAL_RASA_SPEEDUPS=0 loads the model as Rasa does.
 """
 
 from __future__ import annotations
