@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 
 from benchmarks.memory import MB, Window
+from benchmarks.replica_start import ReplicaStart
 from benchmarks.stats import Summary
 
 RSS_BUDGET_MB = 2.5 * 1024
@@ -45,7 +46,7 @@ class RunReport:
     verdicts: list[Verdict] = field(default_factory=list)
     memory_overall: Window | None = None
     notes: list[str] = field(default_factory=list)
-    rasa_start_s: float = 0.0
+    rasa_start: ReplicaStart | None = None
 
     def find(self, load: str, path: str) -> LoadResult | None:
         return next((r for r in self.results if r.load == load and r.path == path), None)

@@ -14,6 +14,7 @@ import psycopg
 from cryptography.fernet import Fernet
 from psycopg import sql
 
+from benchmarks.replica_start import ReplicaStart, timed_start
 from launcher.profiles import RABBITMQ_HOST, REDIS_URL, ensure_database, ensure_services, prepare_tracker_store
 from launcher.secrets import HopSecrets
 from launcher.services import (
@@ -52,10 +53,11 @@ class BenchStack:
     outbox_dir: Path
     tracker_db: Path
     hops: HopSecrets
-    rasa_start_s: float = 0.0  # from starting Rasa's process until it answered (model loaded)
+    rasa_start_s: float = 0.0  # from starting Rasa's processes until they all answered GET / (model loaded)
     more_rasa: list[ServiceProcess] = field(default_factory=list)  # replicas after the first
     databases: list[str] = field(default_factory=list)  # throw-away PostgreSQL databases (production profile)
     tracker_env: dict[str, str] = field(default_factory=dict)  # the store's URL and keys (production profile)
+    rasa_start: Optional[ReplicaStart] = None  # the one replica's start to its first answer (embedded stack)
 
     def services(self) -> dict[str, ServiceProcess]:
         rasa = {"rasa": self.rasa} | {f"rasa-{i + 2}": replica for i, replica in enumerate(self.more_rasa)}
@@ -162,9 +164,10 @@ def start_stack(
         started.append(api)
         actions = start_actions(api.url, token, hops, log_dir=log_dir, extra_env=extra_env.get("actions"))
         started.append(actions)
-        rasa_started = time.monotonic()
-        rasa = start_rasa(actions.url, tracker_db, hops, log_dir=log_dir, extra_env=extra_env.get("rasa"))
-        rasa_start_s = time.monotonic() - rasa_started
+        rasa, rasa_start = timed_start(
+            lambda: start_rasa(actions.url, tracker_db, hops, log_dir=log_dir, extra_env=extra_env.get("rasa")),
+            hops.rasa_channel_secret,
+        )
         started.append(rasa)
         gateway = start_gateway(
             rasa.url,
@@ -182,4 +185,6 @@ def start_stack(
             service.stop()
         shutil.rmtree(base, ignore_errors=True)
         raise
-    return BenchStack(base, api, actions, rasa, gateway, outbox, tracker_db, hops, rasa_start_s)
+    return BenchStack(
+        base, api, actions, rasa, gateway, outbox, tracker_db, hops, rasa_start.health_s, rasa_start=rasa_start
+    )

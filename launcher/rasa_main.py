@@ -7,16 +7,9 @@ message (profiled with py-spy under `make bench`: 86 -> 60 CPU ms per message).
 The replacement below checks each distinct schema once and then validates
 exactly as before (same validator class, same errors).
 
-Rasa builds each TensorFlow model it loads (DIET, the response selector, TED)
-by training it on one example before loading its weights: tracing the training
-step into a graph took most of the time a replica needed to start. For the NLU
-models (DIET and the response selector, about two thirds of that time) the
-same one-example step run eagerly creates the same weights without the graph;
-the trained weights then replace them, and predictions run as compiled
-``tf.function``s exactly as before (same intents, confidences, entities and
-responses). Not for TED: run eagerly, its one-example step leaves layers
-unbuilt and its predictions come out empty. TensorFlow's import of jax (only
-for TF Lite, which Rasa does not use) is skipped too.
+A replica's start: the trained model is loaded without Rasa's one-example
+training step (launcher/model_loading.py), and TensorFlow's import of jax (only
+for TF Lite, which Rasa does not use) is skipped.
 """
 
 from __future__ import annotations
@@ -31,6 +24,7 @@ from jsonschema import validators
 
 from bot.rasa_settings import Settings
 from envsettings import install_redaction, secret_values
+from launcher import model_loading
 
 _validators: dict[tuple[str, Any], Any] = {}
 
@@ -48,31 +42,11 @@ def _validate_with_checked_schema(instance: Any, schema: dict, cls: Any = None, 
         raise error
 
 
-def _load_building_eagerly(cls: Any, model_file_name: str, model_data_example: Any, predict_data_example: Any = None,
-                           finetune_mode: bool = False, *args: Any, **kwargs: Any) -> Any:  # fmt: skip
-    """``RasaModel.load`` with its one-example weight-building step run eagerly instead of traced (NLU models)."""
-    import tensorflow as tf
-    from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
-    from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
-
-    model = cls(*args, **kwargs)
-    config = kwargs.get("config", {})
-    model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=True)
-    model.fit(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
-    model.run_eagerly = bool(config.get(RUN_EAGERLY))  # predictions: compiled as Rasa compiles them
-    model.load_weights(model_file_name)
-    if not finetune_mode and predict_data_example:
-        model.run_inference(predict_data_example)  # traces the prediction graph now, not at the first message
-    return model
-
-
-def apply() -> None:
+def apply(settings: Settings) -> None:
     """Install the speed-ups (Rasa imports ``validate`` from jsonschema at call time, so this reaches it)."""
     jsonschema.validate = _validate_with_checked_schema
     sys.modules.setdefault("jax", None)  # type: ignore[arg-type] - an import of jax now fails, as if absent
-    from rasa.nlu.classifiers.diet_classifier import DIET
-
-    DIET.load = classmethod(_load_building_eagerly)  # type: ignore[method-assign, assignment]
+    model_loading.apply(settings.prediction_graphs)
 
 
 def main() -> None:
@@ -80,7 +54,7 @@ def main() -> None:
     settings = Settings.from_env()
     install_redaction(secret_values(settings))  # no secret setting in any log line
     if settings.speedups:
-        apply()
+        apply(settings)
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

@@ -322,6 +322,7 @@ def start_rasa(
         SERVICE_SETTINGS["rasa"], action_endpoint_url=f"{actions_url}/webhook",
         url=f"sqlite:///{tracker_db}",
         rasa_channel_secret=hops.rasa_channel_secret, action_server_token=hops.action_server_token,
+        prediction_graphs=str(Path(model_path).parent / "prediction-graphs"),  # kept next to the model
     )  # fmt: skip
     env = service_env("rasa", {**own, **(extra_env or {})})
     return _start(name, rasa_command(port, model_path), port, env, log_dir, HEALTH_PATHS["rasa"], start_timeout)
