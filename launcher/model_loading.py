@@ -16,12 +16,12 @@ for the next start (launcher/prediction_graphs.py).
 A replica's start to its first answer (`python -m benchmarks.replica_start`, 2
 cores shared with other work): Rasa unchanged 90 CPU s (114 s at load average
 2.8); with the eager NLU step this replaces 42 CPU s (45 s at 2.6); without the
-training step 24 CPU s (41 s at 4.6); with the graphs kept, 12 CPU s (23 s at
-6.7). Training traces the graphs once (``prime``), so even the first start
-finds them; a model copied in without that pays ~10 CPU s more at its first
-start, to save them (34 CPU s). What is left: TensorFlow's and Rasa's imports
-(~6 s), unpacking the model archive (~2 s), the other components and the
-server (~3 s).
+training step 24 CPU s (41 s at 4.6); with the graphs kept, 12-15 CPU s (15 s
+at 1.8; 19-36 s at 5.5-7.5, when other work takes most of the two cores).
+Training traces the graphs once (``prime``), so even the first start finds
+them; a model copied in without that pays ~10 CPU s more at its first start,
+to save them (34 CPU s). What is left: TensorFlow's and Rasa's imports (~6 s),
+unpacking the model archive (~2 s), the other components and the server (~3 s).
 MIAVAL_RASA_SPEEDUPS=0 loads the model as Rasa does.
 """
 
