@@ -42,7 +42,7 @@ class Settings(StoreSettings):
     # 0 runs Rasa without launcher.rasa_main's speed-ups (before/after measurements).
     speedups: bool = env("MIAVAL_RASA_SPEEDUPS", True)
     # Where a replica keeps the traced prediction graphs of its model for the next start (launcher/prediction_graphs.py;
-    # relative to the working directory); empty: traced at every start.
+    # relative to the working directory). MIAVAL_RASA_SPEEDUPS=0 traces them at every start, as Rasa does.
     prediction_graphs: str = env("MIAVAL_RASA_PREDICTION_GRAPHS", "var/rasa-models/prediction-graphs")
     # A file: Rasa runs under cProfile and writes its statistics there when it stops (profiling, e.g. under
     # `python -m benchmarks.run --env rasa:MIAVAL_RASA_PROFILE=/tmp/rasa.prof`); empty, no profiling.

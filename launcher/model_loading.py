@@ -16,14 +16,18 @@ for the next start (launcher/prediction_graphs.py).
 A replica's start to its first answer (`python -m benchmarks.replica_start`, 2
 cores shared with other work): Rasa unchanged 90 CPU s (114 s at load average
 2.8); with the eager NLU step this replaces 42 CPU s (45 s at 2.6); without the
-training step 24 CPU s (41 s at 4.6); with the graphs kept, 12 CPU s (23 s at
-6.7). What is left: TensorFlow's and Rasa's imports (~6 s), unpacking the model
-archive (~2 s), the other components and the server (~3 s).
+training step 24 CPU s (41 s at 4.6); with the graphs kept, 12-15 CPU s (15 s
+at 1.8; 19-36 s at 5.5-7.5, when other work takes most of the two cores).
+Training traces the graphs once (``prime``), so even the first start finds
+them; a model copied in without that pays ~10 CPU s more at its first start,
+to save them (34 CPU s). What is left: TensorFlow's and Rasa's imports (~6 s),
+unpacking the model archive (~2 s), the other components and the server (~3 s).
 MIAVAL_RASA_SPEEDUPS=0 loads the model as Rasa does.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any, Optional
 
@@ -79,3 +83,16 @@ def apply(graph_cache: str = "") -> None:
     _graph_cache = Path(graph_cache) if graph_cache else None
     DIET.load = classmethod(_load_restoring_as_built)  # type: ignore[method-assign, assignment]
     TED.load = classmethod(_load_restoring_as_built)  # type: ignore[method-assign, assignment]
+
+
+def prime(model_path: str, graph_cache: str) -> None:
+    """Load the model once as a replica does, so that every replica's start finds its prediction graphs kept."""
+    apply(graph_cache)
+    from rasa.core.agent import Agent
+
+    Agent.load(model_path)
+
+
+if __name__ == "__main__":
+    # python -m launcher.model_loading MODEL GRAPH_CACHE: after each training (launcher/training.py)
+    prime(sys.argv[1], sys.argv[2])

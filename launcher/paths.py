@@ -15,5 +15,11 @@ MODEL_NAME = "assistant"
 MODEL_PATH = MODELS_DIR / f"{MODEL_NAME}.tar.gz"
 LOG_DIR = VAR / "log"
 
+
+def prediction_graphs(model_path: Path) -> Path:
+    """Where the replicas keep the traced prediction graphs of a model (launcher/prediction_graphs.py): next to it."""
+    return Path(model_path).parent / "prediction-graphs"
+
+
 # What the assistant is trained from: a change in any of these retrains it.
 TRAINING_INPUTS = (ROOT / "config.yml", ROOT / "domain.yml", ROOT / "bot" / "data")

@@ -21,7 +21,7 @@ from typing import Mapping, Optional
 
 from envsettings import Variable, default_environment, environment, names, variables
 from launcher.health import HEALTH_PATHS, answers
-from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT
+from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT, prediction_graphs
 from launcher.secrets import HopSecrets, new_value
 from launcher.settings import SERVICE_SETTINGS, all_variables
 
@@ -322,7 +322,7 @@ def start_rasa(
         SERVICE_SETTINGS["rasa"], action_endpoint_url=f"{actions_url}/webhook",
         url=f"sqlite:///{tracker_db}",
         rasa_channel_secret=hops.rasa_channel_secret, action_server_token=hops.action_server_token,
-        prediction_graphs=str(Path(model_path).parent / "prediction-graphs"),  # kept next to the model
+        prediction_graphs=str(prediction_graphs(model_path)),
     )  # fmt: skip
     env = service_env("rasa", {**own, **(extra_env or {})})
     return _start(name, rasa_command(port, model_path), port, env, log_dir, HEALTH_PATHS["rasa"], start_timeout)

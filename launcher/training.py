@@ -6,7 +6,7 @@ import hashlib
 import subprocess
 from pathlib import Path
 
-from launcher.paths import MODEL_NAME, MODEL_PATH, MODELS_DIR, RASA_BIN, ROOT, TRAINING_INPUTS
+from launcher.paths import MODEL_NAME, MODEL_PATH, MODELS_DIR, RASA_BIN, ROOT, TRAINING_INPUTS, prediction_graphs
 from launcher.services import base_env
 
 FINGERPRINT_PATH = MODELS_DIR / f"{MODEL_NAME}.fingerprint"
@@ -44,6 +44,13 @@ def train_if_changed(force: bool = False) -> Path:
             "--out", str(MODELS_DIR),
             "--fixed-model-name", MODEL_NAME,
         ],  # fmt: skip
+        cwd=ROOT,
+        env=base_env(),
+        check=True,
+    )
+    print("Tracing its prediction graphs once, for every replica's start ...", flush=True)
+    subprocess.run(
+        [str(RASA_BIN / "python"), "-m", "launcher.model_loading", str(MODEL_PATH), str(prediction_graphs(MODEL_PATH))],
         cwd=ROOT,
         env=base_env(),
         check=True,
