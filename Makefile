@@ -50,11 +50,11 @@ services:
 
 # Tests in the app's environment (API, api_client, channels, browser, end to end).
 test-python:
-	@$(PY) -m pytest tests --ignore=tests/actions --ignore=tests/nlu --ignore=tests/conversation_store
+	@$(PY) -m pytest tests --ignore=tests/actions --ignore=tests/nlu --ignore=tests/conversation_store --ignore=tests/rasa_speedups
 
-# Tests in Rasa's environment (custom actions, the conversation store, NLU on held-out messages).
+# Tests in Rasa's environment (custom actions, the conversation store, NLU on held-out messages, the Rasa server's speed-ups).
 test-assistant:
-	@$(RASA_PY) -m pytest tests/actions tests/conversation_store tests/nlu
+	@$(RASA_PY) -m pytest tests/actions tests/conversation_store tests/nlu tests/rasa_speedups
 
 nlu-report: setup train
 	@$(PY) -m launcher nlu-report
