@@ -66,8 +66,9 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
-            stored = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
-            events = [self._sealer.unseal(row.data) for row in stored]
+            # The sealed data only, as plain rows: ORM objects for rows read once cost more than the query.
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            events = [self._sealer.unseal(data) for (data,) in query.with_entities(self.SQLEvent.data)]
         if not (self.domain and events):
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)

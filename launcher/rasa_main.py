@@ -29,6 +29,9 @@ with the bench's CPU ms per message (Rasa, one conversation at a time, typed:
   of the test stories is such; 86% once their user messages are shuffled);
 - the response selector on messages whose intent is not ``faq``
   (launcher/selector_for_its_intent.py): 5.5% -> 0.6%.
+And each event read back (from the store, from the action server) no longer
+walks every class of Rasa's events to find its own (launcher/event_classes.py):
+retrieving a 51-event session, 6.9 -> 4.6 CPU ms.
 """
 
 from __future__ import annotations
@@ -107,10 +110,12 @@ def apply() -> None:
     from rasa.nlu.classifiers.diet_classifier import DIET
     from rasa.nlu.selectors.response_selector import ResponseSelector
 
+    from launcher import event_classes
     from launcher.selector_for_its_intent import only_its_intent
 
     DIET.load = classmethod(_load_building_eagerly)  # type: ignore[method-assign, assignment]
     loader.load_predict_graph_runner = _load_predict_graph_runner
+    event_classes.install()
     if not hasattr(ResponseSelector.process, "wrapped"):
         ResponseSelector.process = only_its_intent(ResponseSelector.process)  # type: ignore[method-assign]
 
