@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import cProfile
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -120,12 +121,21 @@ def apply() -> None:
         ResponseSelector.process = only_its_intent(ResponseSelector.process)  # type: ignore[method-assign]
 
 
+def tensorflow_threads(settings: Settings) -> dict[str, str]:
+    """The variables by which Rasa sizes TensorFlow's thread pools when it starts (bot/rasa_settings.py)."""
+    return {
+        "TF_INTRA_OP_PARALLELISM_THREADS": str(settings.tf_intra_op_threads),
+        "TF_INTER_OP_PARALLELISM_THREADS": str(settings.tf_inter_op_threads),
+    }
+
+
 def main() -> None:
     # MIAVAL_RASA_SPEEDUPS=0 runs Rasa unchanged (for before/after measurements with `make bench`).
     settings = Settings.from_env()
     install_redaction(secret_values(settings))  # no secret setting in any log line
     if settings.speedups:
         apply()
+        os.environ.update(tensorflow_threads(settings))
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
