@@ -51,12 +51,13 @@ services:
 # Tests in the app's environment (API, api_client, channels, browser, end to end).
 test-python:
 	@$(PY) -m pytest tests --ignore=tests/actions --ignore=tests/nlu --ignore=tests/conversation_store \
-		--ignore=tests/event_broker --ignore=tests/model_loading
+		--ignore=tests/event_broker --ignore=tests/model_loading --ignore=tests/rasa_speedups
 
 # Tests in Rasa's environment (custom actions, the conversation store, the event broker, NLU on held-out messages,
-# model loading).
+# model loading, the Rasa server's speed-ups).
 test-assistant:
-	@$(RASA_PY) -m pytest tests/actions tests/conversation_store tests/event_broker tests/nlu tests/model_loading
+	@$(RASA_PY) -m pytest tests/actions tests/conversation_store tests/event_broker tests/nlu tests/model_loading \
+		tests/rasa_speedups
 
 nlu-report: setup train
 	@$(PY) -m launcher nlu-report

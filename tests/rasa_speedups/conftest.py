@@ -1,0 +1,43 @@
+"""The trained model loaded as the Rasa server loads it: with launcher.rasa_main's speed-ups.
+
+Run with the assistant's environment (`make test-assistant`):
+    .venv-rasa/bin/python -m pytest tests/rasa_speedups
+The model is the newest archive of var/rasa-models (or RASA_MODEL), as for tests/nlu.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _heldout() -> Any:
+    """scripts/nlu_heldout.py (the held-out messages and where the model is), imported by path."""
+    spec = importlib.util.spec_from_file_location("nlu_heldout", ROOT / "scripts" / "nlu_heldout.py")
+    module = importlib.util.module_from_spec(spec)
+    module = sys.modules.setdefault("nlu_heldout", module)  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def heldout() -> Any:
+    return _heldout()
+
+
+@pytest.fixture(scope="session")
+def agent(heldout: Any) -> Any:
+    """The assistant with the speed-ups installed, as `python -m launcher.rasa_main run` serves it."""
+    from bot.rasa_settings import Settings
+    from launcher import rasa_main
+
+    rasa_main.apply(Settings())  # the default settings: the prediction graphs kept next to the model
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(heldout.find_model()))
