@@ -15,6 +15,7 @@ its copy is dropped); entries unused for a week go when a new one is written.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -55,7 +56,8 @@ def load(cache_dir: Path, entry: str) -> Optional[Any]:
     except Exception as failure:  # noqa: BLE001 - a broken entry costs a trace, not the start
         logger.warning("Tracing the prediction graph again: its saved copy %s could not be read (%s)", path, failure)
         return None
-    os.utime(path)  # in use: kept by the pruning
+    with contextlib.suppress(OSError):  # a read-only copy (a container image's): nobody prunes it either
+        os.utime(path)  # in use: kept by the pruning
     return saved
 
 

@@ -32,6 +32,8 @@ def train_if_changed(force: bool = False) -> Path:
     fingerprint = training_fingerprint()
     if not force and model_is_current():
         print(f"Assistant model is up to date: {MODEL_PATH.relative_to(ROOT)}")
+        if not prediction_graphs(MODEL_PATH).is_dir():  # a model trained before the graphs were kept
+            _trace_prediction_graphs()
         return MODEL_PATH
     print("Training the assistant (its data changed) ...", flush=True)
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
@@ -48,6 +50,12 @@ def train_if_changed(force: bool = False) -> Path:
         env=base_env(),
         check=True,
     )
+    _trace_prediction_graphs()
+    Path(FINGERPRINT_PATH).write_text(fingerprint)
+    return MODEL_PATH
+
+
+def _trace_prediction_graphs() -> None:
     print("Tracing its prediction graphs once, for every replica's start ...", flush=True)
     subprocess.run(
         [str(RASA_BIN / "python"), "-m", "launcher.model_loading", str(MODEL_PATH), str(prediction_graphs(MODEL_PATH))],
@@ -55,5 +63,3 @@ def train_if_changed(force: bool = False) -> Path:
         env=base_env(),
         check=True,
     )
-    Path(FINGERPRINT_PATH).write_text(fingerprint)
-    return MODEL_PATH

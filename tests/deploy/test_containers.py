@@ -21,7 +21,7 @@ from cryptography.fernet import Fernet
 
 from launcher.__main__ import PURGE_EVERY_SECONDS
 from launcher.health import HEALTH_PATHS
-from launcher.paths import APP_BIN, MODEL_PATH, RASA_BIN, ROOT
+from launcher.paths import APP_BIN, MODEL_PATH, RASA_BIN, ROOT, prediction_graphs
 from launcher.services import (
     actions_command,
     api_command,
@@ -362,7 +362,11 @@ def test_the_image_builds_both_environments_from_the_lock_files():
 
 def test_the_image_holds_the_model_the_replicas_load():
     model = str(MODEL_PATH).replace(str(ROOT), INSTALL_DIR)
-    assert f"--from=model {model} {model}" in instructions(stages()[-1], "COPY")
+    models = str(MODEL_PATH.parent).replace(str(ROOT), INSTALL_DIR)
+    relative = MODEL_PATH.parent.relative_to(ROOT)
+    # The whole folder: the model and the prediction graphs traced with it (launcher/prediction_graphs.py).
+    assert f"--from=model {models}/ {relative}/" in instructions(stages()[-1], "COPY")
+    assert prediction_graphs(MODEL_PATH).parent == MODEL_PATH.parent
     assert ".venv/bin/python -m launcher train" in instructions(stages()[2], "RUN")
     assert all(f"--model, {model}" in ", ".join(map(str, services()[name]["command"])) for name in replicas())
 
