@@ -76,6 +76,7 @@ def save(cache_dir: Path, entry: str, model: Any) -> None:
         return
     try:
         tf.saved_model.save(module, str(partial))
+        partial.chmod(0o755)  # mkdtemp's is 0700: readable by other users too (a container image's service user)
         os.rename(partial, cache_dir / entry)
     except Exception as failure:  # noqa: BLE001 - another replica saved it first, or the disk is full: next time
         logger.info("The prediction graph %s was not kept (%s)", entry, failure)

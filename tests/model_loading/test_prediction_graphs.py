@@ -87,3 +87,19 @@ def test_a_cache_that_cannot_be_written_costs_nothing_but_the_next_trace(tmp_pat
     blocked.write_text("a file where the directory should be")
     prediction_graphs.save(blocked, "entry", TinyModel(1.0))
     assert prediction_graphs.load(blocked, "entry") is None
+
+
+def test_an_image_built_copy_is_readable_by_another_user_and_loads_read_only(tmp_path: Path, monkeypatch) -> None:
+    # A container image keeps the entries its build (root) saved; its service user reads them and cannot write
+    # (the tests run as root, who may write whatever the modes say: the file system's refusal is what is faked).
+    prediction_graphs.save(tmp_path, "entry", TinyModel(3.0))
+    entry = tmp_path / "entry"
+    assert all(path.stat().st_mode & 0o005 == 0o005 for path in [entry, *entry.rglob("*")] if path.is_dir())
+
+    def read_only(*_: object, **__: object) -> None:
+        raise PermissionError(30, "Read-only file system")
+
+    monkeypatch.setattr(os, "utime", read_only)
+    saved = prediction_graphs.load(tmp_path, "entry")
+    assert saved is not None
+    assert saved.predict(tf.constant([[1.0, 0.0]]))["scores"].numpy().tolist() == [[3.0, 1.0]]
