@@ -62,6 +62,10 @@ class _Kept:
     size: int
 
 
+def _confirmed(publication: asyncio.Future) -> bool:
+    return publication.done() and not publication.cancelled() and publication.exception() is None
+
+
 class NotConfirmed(Exception):
     """RabbitMQ answered a publication with something other than an ack (it did not take the event)."""
 
@@ -148,19 +152,45 @@ class OptionalPikaBroker(PikaEventBroker):
                 self._all_confirmed.set()
 
     async def _publish_in_order(self, window: list[_Kept]) -> int:
-        """Publishes ``window`` in order; returns how many of its first events RabbitMQ confirmed."""
-        outcomes = await asyncio.gather(*(self._publish_one(kept.message) for kept in window), return_exceptions=True)
-        confirmed = next((index for index, outcome in enumerate(outcomes) if outcome is not None), len(window))
+        """Publishes ``window`` in order; returns how many of its first events RabbitMQ confirmed.
+
+        Gives up on the rest when no confirmation at all came for ``confirm_timeout_seconds``: a busy event loop
+        handles one confirmation per turn, so a window can take long while it goes on, and only a stall means
+        that a publication will never end.
+        """
+        publications = [asyncio.ensure_future(self._publish_one(kept.message)) for kept in window]
+        waiting = set(publications)
+        while waiting:
+            done, waiting = await asyncio.wait(waiting, timeout=self._confirm_timeout)
+            if not done:
+                break
+        for publication in waiting:
+            publication.cancel()
+        confirmed = next((index for index, publication in enumerate(publications) if not _confirmed(publication)),
+                         len(window))  # fmt: skip
         if confirmed < len(window):  # at most one a second, and one per reconnection while RabbitMQ is down
+            failure = publications[confirmed]
+            stalled = not failure.done() or failure.cancelled()
+            reason = "no confirmation" if stalled else type(failure.exception()).__name__
             log.warning(
                 "RabbitMQ did not confirm an event (%s): %d events are kept and published again, in order.",
-                type(outcomes[confirmed]).__name__, len(self._pending) - confirmed,
+                reason, len(self._pending) - confirmed,
             )  # fmt: skip
             self._failed_since_confirmed = True
+        await asyncio.gather(*waiting, return_exceptions=True)  # the cancelled ones end
+        for publication in publications:  # retrieved, so asyncio does not log them as forgotten
+            if publication.done() and not publication.cancelled():
+                publication.exception()
         return confirmed
 
     async def _publish_one(self, message: aio_pika.Message) -> None:
-        answer = await asyncio.wait_for(self._exchange.publish(message, ""), self._confirm_timeout)
+        # aiormq's channel (aio_pika replaces it on a reconnection), without waiting for each message to be written
+        # (``wait=False``): waiting holds the channel's lock across a turn of the event loop per message, which
+        # Rasa's predictions can hold for a tenth of a second each; the confirmation is what counts.
+        answer = await self._exchange.channel.basic_publish(
+            message.body, exchange=self._exchange.name, routing_key="", properties=message.properties,
+            mandatory=True, wait=False,
+        )  # fmt: skip
         if not isinstance(answer, aiormq.spec.Basic.Ack):
             raise NotConfirmed(type(answer).__name__)
 
