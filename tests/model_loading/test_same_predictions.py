@@ -11,25 +11,17 @@ Rasa's environment: `.venv-rasa/bin/python -m pytest tests/model_loading` (about
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.heldout_script import heldout_module
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _heldout() -> Any:
-    spec = importlib.util.spec_from_file_location("nlu_heldout", ROOT / "scripts" / "nlu_heldout.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("nlu_heldout", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-heldout = _heldout()
+heldout = heldout_module()
 
 
 def predictions(model: Path) -> dict[str, list]:

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.heldout_script import heldout_module
+
 ROOT = Path(__file__).resolve().parents[2]
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 
@@ -39,17 +41,8 @@ PENDING_INTENTS = {"ask_payment", "policy_renewal", "quote_request", "english", 
 HAS_RASA = importlib.util.find_spec("rasa") is not None
 
 
-def load_heldout_module():
-    """scripts/nlu_heldout.py, imported by path (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("nlu_heldout", ROOT / "scripts" / "nlu_heldout.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("nlu_heldout", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 if HAS_RASA:
-    heldout = load_heldout_module()
+    heldout = heldout_module()
 
     @pytest.fixture(scope="module")
     def agent():

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.heldout_script import heldout_module
 
-
-def load_heldout_module():
-    """scripts/nlu_heldout.py, imported by path (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("nlu_heldout", ROOT / "scripts" / "nlu_heldout.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("nlu_heldout", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-heldout = load_heldout_module()
+heldout = heldout_module()
 
 
 def evaluation(correct: int, misses: list[tuple[str, str, str, float]], pending: dict[str, int]):

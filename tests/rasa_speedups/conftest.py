@@ -7,28 +7,16 @@ The model is the newest archive of var/rasa-models (or RASA_MODEL), as for tests
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _heldout() -> Any:
-    """scripts/nlu_heldout.py (the held-out messages and where the model is), imported by path."""
-    spec = importlib.util.spec_from_file_location("nlu_heldout", ROOT / "scripts" / "nlu_heldout.py")
-    module = importlib.util.module_from_spec(spec)
-    module = sys.modules.setdefault("nlu_heldout", module)  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+from tests.heldout_script import heldout_module
 
 
 @pytest.fixture(scope="session")
 def heldout() -> Any:
-    return _heldout()
+    return heldout_module()
 
 
 @pytest.fixture(scope="session")
