@@ -9,6 +9,7 @@ does not run at the steps a certain policy decides.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +25,8 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from launcher.ted_after_rules import PREFIX, TEDAfterCertainPolicies, ted_after_certain_policies
-from tests.rasa_speedups.conftest import ROOT
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _node_named(schema: GraphSchema, kind: type, fn: str = "") -> str:
