@@ -30,6 +30,13 @@ with the same AMQP ``message_id`` (a consumer drops a message id it has
 seen). The kept events are bounded (``max_pending_megabytes`` of message
 bodies): past the bound, new events are dropped and a log line says so. Log
 lines count events and never show one (they hold what customers wrote).
+
+Each event is published sealed as the conversation store seals its rows
+(:class:`conversation_store.sealing.EventSealer`, with the store's
+``TRACKER_ENCRYPTION_KEYS`` and ``TRACKER_SENDER_KEY``): the body is a Fernet
+token of the event with its sender id replaced by the conversation's row key,
+so RabbitMQ's queues and disk hold neither what customers wrote nor their
+phone numbers. A consumer opens a body with ``EventSealer.open``.
 """
 
 from __future__ import annotations
@@ -48,6 +55,9 @@ import aio_pika
 import aiormq
 from rasa.core.brokers.pika import PikaEventBroker
 from rasa.utils.endpoints import EndpointConfig
+
+from conversation_store.sealing import SEALED_EVENT_CONTENT_TYPE, EventSealer
+from conversation_store.settings import StoreSettings
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +90,12 @@ class OptionalPikaBroker(PikaEventBroker):
         password: str,
         max_pending_megabytes: float = 64,
         confirm_timeout_seconds: float = 30,
+        store_settings: Optional[StoreSettings] = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(host, username, password, **kwargs)
+        store = store_settings or StoreSettings.from_env()
+        self._sealer = EventSealer(store.encryption_keys, store.sender_key)
         self._pending: deque[_Kept] = deque()
         self._pending_bytes = 0
         self._max_pending_bytes = int(max_pending_megabytes * 1024 * 1024)
@@ -129,6 +142,13 @@ class OptionalPikaBroker(PikaEventBroker):
         self._pending_bytes += size
         self._waiting.set()
         self._all_confirmed.clear()
+
+    def _message(self, event: dict[str, Any], headers: Optional[dict[str, str]]) -> aio_pika.Message:
+        """The message that publishes ``event``, sealed (Rasa's own body is the event's JSON in clear)."""
+        return aio_pika.Message(
+            self._sealer.seal(event), headers=headers, app_id=self.rasa_environment,
+            content_type=SEALED_EVENT_CONTENT_TYPE, delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        )  # fmt: skip
 
     async def _send_pending(self) -> None:
         while True:

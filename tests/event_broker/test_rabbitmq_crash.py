@@ -10,6 +10,9 @@ again because its confirmation was lost with the connection) identical and
 with the same message id, and the events in the order they were published.
 While RabbitMQ is down the broker keeps events up to its bound, drops the
 newer ones and says how many, and no log line shows what a customer wrote.
+What reaches RabbitMQ is sealed: no message shows what a customer wrote or
+who wrote it, and the store's keys open each one into the event as it was
+published, its sender id replaced by the conversation's row key.
 """
 
 from __future__ import annotations
@@ -23,9 +26,12 @@ import uuid
 
 import aio_pika
 import pytest
+from cryptography.fernet import Fernet
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.event_broker import OptionalPikaBroker
+from conversation_store.sealing import SEALED_EVENT_CONTENT_TYPE, EventSealer, row_key
+from conversation_store.settings import StoreSettings
 from launcher.services import HOST
 from tests.production.engines import PrivateRabbitMQ, private_rabbitmq
 
@@ -34,7 +40,9 @@ STEADY_SECONDS = 1.0  # before the kill, and again once RabbitMQ answers
 OUTAGE_SECONDS = 2.0
 ARRIVAL_TIMEOUT = 60.0  # the broker reconnects every few seconds
 EVENTS_PAST_THE_BOUND = 100
-BOUND_MEGABYTES = 0.01  # about 30 of those events
+BOUND_MEGABYTES = 0.01  # about 20 of those events, sealed
+STORE = StoreSettings(url="", encryption_keys=(Fernet.generate_key().decode(),), sender_key="test-sender-key")
+SEALER = EventSealer(STORE.encryption_keys, STORE.sender_key)
 
 
 @pytest.fixture()
@@ -63,7 +71,12 @@ def user_event(number: int) -> dict:
 def endpoint(rabbitmq: PrivateRabbitMQ, queue_name: str, **settings: float) -> EndpointConfig:
     """endpoints.yml's ``event_broker`` section for the private RabbitMQ."""
     return EndpointConfig(url=HOST, port=rabbitmq.port, username="guest", password="guest", queues=[queue_name],
-                          retry_delay_in_seconds=1, **settings)  # fmt: skip
+                          retry_delay_in_seconds=1, store_settings=STORE, **settings)  # fmt: skip
+
+
+def number(message: aio_pika.abc.AbstractIncomingMessage) -> int:
+    """The number of the event a message publishes, opened with the store's keys."""
+    return SEALER.open(message.body)["number"]
 
 
 def customer_text_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -125,7 +138,7 @@ async def read_queue(url: str, queue_name: str, expected: int) -> list[aio_pika.
 
     async def take(message: aio_pika.abc.AbstractIncomingMessage) -> None:
         messages.append(message)
-        numbers.add(json.loads(message.body)["number"])
+        numbers.add(number(message))
         if len(numbers) == expected:
             all_came.set()
 
@@ -153,7 +166,7 @@ def test_every_event_published_around_a_rabbitmq_crash_reaches_the_queue_once_co
 
     published, messages = asyncio.run(scenario())
 
-    numbers = [json.loads(message.body)["number"] for message in messages]
+    numbers = [number(message) for message in messages]
     missing = sorted(set(range(published)) - set(numbers))
     assert not missing, f"{len(missing)} of {published} events never reached the queue: {missing[:20]}"
     copies: dict[str, set[bytes]] = {}
@@ -186,9 +199,33 @@ def test_past_its_bound_the_broker_drops_new_events_and_says_how_many(rabbitmq, 
     dropped, messages = asyncio.run(scenario())
 
     assert 0 < dropped < EVENTS_PAST_THE_BOUND
-    assert [json.loads(message.body)["number"] for message in messages] == list(range(EVENTS_PAST_THE_BOUND - dropped))
+    assert [number(message) for message in messages] == list(range(EVENTS_PAST_THE_BOUND - dropped))
     bound_hit = [
         record for record in caplog.records if record.levelno == logging.ERROR and "the bound" in record.getMessage()
     ]
     assert len(bound_hit) == 1, bound_hit
     assert not customer_text_logged(caplog)
+
+
+def test_what_reaches_rabbitmq_shows_neither_what_was_said_nor_who_said_it(rabbitmq):
+    queue_name = f"miaval_test_events_{uuid.uuid4().hex[:8]}"
+    events = [user_event(number) for number in range(5)]
+
+    async def scenario() -> list[aio_pika.abc.AbstractIncomingMessage]:
+        await declared_long_ago(rabbitmq, queue_name)
+        broker = await OptionalPikaBroker.from_endpoint_config(endpoint(rabbitmq, queue_name))
+        try:
+            for event in events:
+                broker.publish(event)
+            return await read_queue(rabbitmq.url, queue_name, len(events))
+        finally:
+            await broker.close()
+
+    messages = asyncio.run(scenario())
+
+    assert [message.content_type for message in messages] == [SEALED_EVENT_CONTENT_TYPE] * len(events)
+    for message, event in zip(messages, events, strict=True):
+        assert b"mensaje" not in message.body and b"web:" not in message.body and b"faq" not in message.body
+        with pytest.raises(ValueError):
+            json.loads(message.body)
+        assert SEALER.open(message.body) == {**event, "sender_id": row_key(STORE.sender_key, event["sender_id"])}

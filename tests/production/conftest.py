@@ -19,7 +19,9 @@ import pika
 import psutil
 import pytest
 
+from conversation_store.settings import StoreSettings
 from launcher.paths import APP_BIN, ROOT
+from launcher.secrets import tracker_secrets
 from launcher.services import base_env, free_port
 from tests.postgres import create_database, drop_database
 from tests.production.engines import PrivateRabbitMQ, PrivateRedis, private_rabbitmq, private_redis
@@ -58,6 +60,7 @@ class Profile:
     queue: str
     redis: PrivateRedis
     rabbitmq: PrivateRabbitMQ
+    store: StoreSettings  # the conversation store's keys, which also seal what Rasa publishes to RabbitMQ
 
     @property
     def redis_url(self) -> str:
@@ -86,7 +89,9 @@ def start_profile(redis: PrivateRedis, rabbitmq: PrivateRabbitMQ) -> tuple[Profi
     rasa_port, gateway_port, actions_port, api_port = two_free_ports(), free_port(), free_port(), free_port()
     console_port = free_port()
     queue = f"miaval_test_events_{uuid.uuid4().hex[:8]}"
+    store_keys = tracker_secrets()
     env = base_env({
+        **store_keys,
         "MIAVAL_PROFILE": "production",
         "DATABASE_URL": database_url.replace("postgresql://", "postgresql+psycopg://"),
         "TRACKER_STORE_URL": tracker_url,
@@ -115,7 +120,7 @@ def start_profile(redis: PrivateRedis, rabbitmq: PrivateRabbitMQ) -> tuple[Profi
     profile = Profile(
         process, output, f"http://127.0.0.1:{gateway_port}",
         [f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{rasa_port + 1}"], api_port, actions_port, queue,
-        redis, rabbitmq,
+        redis, rabbitmq, StoreSettings.from_env(store_keys),
     )  # fmt: skip
     return profile, [name for name, _ in databases]
 

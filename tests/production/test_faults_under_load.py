@@ -14,7 +14,6 @@ every service up.
 
 from __future__ import annotations
 
-import json
 import signal
 import time
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ import pika
 import psutil
 import requests
 
+from conversation_store.sealing import EventSealer, row_key
 from tests.production.conftest import Profile
 from tests.production.load import Answer, Load, error_window
 
@@ -181,7 +181,9 @@ def summary(name: str, answers: list[Answer], killed_at: float, back_at: float) 
 
 
 def user_events(profile: Profile) -> dict[tuple[str, str], set[str]]:
-    """Every user message Rasa published to RabbitMQ: (sender, text) -> the message ids Rasa gave it."""
+    """Every user message Rasa published to RabbitMQ: (conversation's row key, text) -> the message ids Rasa gave
+    it. Each body must be sealed (a body in clear fails to open with the store's keys)."""
+    sealer = EventSealer(profile.store.encryption_keys, profile.store.sender_key)
     seen: dict[tuple[str, str], set[str]] = {}
     with pika.BlockingConnection(pika.URLParameters(profile.rabbitmq.url)) as connection:
         channel = connection.channel()
@@ -189,7 +191,7 @@ def user_events(profile: Profile) -> dict[tuple[str, str], set[str]]:
         for method, _, body in channel.consume(profile.queue, inactivity_timeout=3):
             if method is None:
                 break
-            event = json.loads(body)
+            event = sealer.open(body)
             if event.get("event") == "user":
                 seen.setdefault((event["sender_id"], event.get("text")), set()).add(event.get("message_id"))
             channel.basic_ack(method.delivery_tag)
@@ -238,6 +240,9 @@ def test_each_fault_under_load_costs_an_apology_at_most_and_the_conversations_re
     handled = user_events(profile)
     twice = [(key, ids) for key, ids in handled.items() if len(ids) > 1]
     assert not twice, twice[:5]
-    lost = [answer for answer in answers if answer.kind == "good" and (answer.sender, answer.said) not in handled]
+    lost = [
+        answer for answer in answers
+        if answer.kind == "good" and (row_key(profile.store.sender_key, answer.sender), answer.said) not in handled
+    ]  # fmt: skip
     print(f"answered messages missing from RabbitMQ's event stream: {len(lost)} of {len(answers)}")
     assert not lost, lost[:5]

@@ -4,7 +4,6 @@ PostgreSQL, Redis, RabbitMQ, two Rasa replicas behind the gateway. The tests tha
 
 from __future__ import annotations
 
-import json
 import re
 import signal
 import threading
@@ -17,6 +16,7 @@ import requests
 
 from channels import copy
 from channels.routing import replica_order
+from conversation_store.sealing import SEALED_EVENT_CONTENT_TYPE, EventSealer, row_key
 from tests.production.conftest import RATE_LIMIT, Profile
 
 ASK_EMAIL = "¿Cuál es tu e-mail?"
@@ -77,7 +77,10 @@ def answered(events: list[dict]) -> bool:
     return "user" in kinds and "bot" in kinds[kinds.index("user") :]
 
 
-def test_every_event_is_published_to_rabbitmq(profile):
+def test_every_event_is_published_to_rabbitmq_sealed(profile):
+    """Each event reaches Rasa's exchange as a Fernet token that the conversation store's keys open (a body in
+    clear fails to open), under the conversation's row key instead of the sender id."""
+    sealer = EventSealer(profile.store.encryption_keys, profile.store.sender_key)
     with pika.BlockingConnection(pika.URLParameters(profile.rabbitmq.url)) as connection:
         channel = connection.channel()
         ours = channel.queue_declare("", exclusive=True).method.queue
@@ -88,12 +91,13 @@ def test_every_event_is_published_to_rabbitmq(profile):
         deadline = time.monotonic() + 20
         # The session start says hello before the message is logged: wait for an answer after the message.
         while time.monotonic() < deadline and not answered(events):
-            method, _, body = channel.basic_get(ours, auto_ack=True)
+            method, properties, body = channel.basic_get(ours, auto_ack=True)
             if method is None:
                 time.sleep(0.2)
                 continue
-            event = json.loads(body)
-            if event.get("sender_id") == sender:
+            assert properties.content_type == SEALED_EVENT_CONTENT_TYPE
+            event = sealer.open(body)
+            if event.get("sender_id") == row_key(profile.store.sender_key, sender):
                 events.append(event)
     kinds = [event["event"] for event in events]
     assert "user" in kinds and "bot" in kinds, kinds
