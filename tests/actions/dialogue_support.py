@@ -126,14 +126,21 @@ HANDOFF_WHEN_THE_DESK_OPENS = {
 }
 
 
+def api_rows(database_url: str, sql: str, *params: object) -> list[tuple]:
+    """The rows ``sql`` finds in the API's SQLite database (what the API recorded)."""
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+        return db.execute(sql, params).fetchall()
+
+
 def assert_told_when_a_person_answers(database_url: str, identity: str, response: str) -> None:
     """``response`` says what the API recorded for ``identity``'s last request for a person: within two hours when
     the desk was open, the day it opens otherwise (never the failure sentence, never the other case's sentence)."""
-    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
-        row = db.execute(
-            "SELECT expected_contact FROM handoff_requests WHERE sender_id = ? ORDER BY id DESC LIMIT 1", (identity,)
-        ).fetchone()
-    assert row is not None, f"no request for a person was recorded for {identity}"
+    rows = api_rows(
+        database_url, "SELECT expected_contact FROM handoff_requests WHERE sender_id = ? ORDER BY id DESC LIMIT 1",
+        identity,
+    )  # fmt: skip
+    assert rows, f"no request for a person was recorded for {identity}"
+    (row,) = rows
     if row[0] == "within_2_hours":
         assert response == HANDOFF_WITHIN_HOURS, response
     else:

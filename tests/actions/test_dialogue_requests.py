@@ -7,7 +7,6 @@ awaited, and what a broker's customers ask beyond the help section.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 
 from api_client import MiAvalClient
@@ -24,6 +23,7 @@ from bot.actions.sign_out import SIGNED_OUT_MARKER, ActionSwitchAccount
 from tests.actions.dialogue_support import (
     LAURA,
     SOFIA,
+    api_rows,
     assert_told_when_a_person_answers,
     load_tracker,
     message,
@@ -40,10 +40,10 @@ FORM_COMPLAINTS = {"utter_explain_email", "utter_explain_code", "utter_explain_d
 
 def handoff_reasons(api_env, identity: str) -> list[str]:
     """The reasons of the handoff requests the API recorded for ``identity``, oldest first."""
-    path = api_env.database_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT reason FROM handoff_requests WHERE sender_id = ? ORDER BY id", (identity,))
-        return [row[0] for row in rows]
+    rows = api_rows(
+        api_env.database_url, "SELECT reason FROM handoff_requests WHERE sender_id = ? ORDER BY id", identity
+    )
+    return [reason for (reason,) in rows]
 
 
 def event_kinds(events: list[dict]) -> list[str]:

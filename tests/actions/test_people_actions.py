@@ -4,7 +4,6 @@ news opt-out, and asking for a person (why and when, without a copy of the conve
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -16,15 +15,23 @@ from bot.actions.cancellations import ActionRequestCancellation
 from bot.actions.choices import MAX_PAYLOAD_BYTES
 from bot.actions.core import ActionHumanHandoff, handoff_context, handoff_response
 from bot.actions.news import ActionResumeNews, ActionStopNews
-from tests.actions.dialogue_support import load_tracker, message, new_identity, responses, run, sign_in, slots_of
+from tests.actions.dialogue_support import (
+    api_rows,
+    load_tracker,
+    message,
+    new_identity,
+    responses,
+    run,
+    sign_in,
+    slots_of,
+)
 from tests.conftest import start_demo_api
 
 LAURA = "laura.gomez@example.com"
 
 
 def query(api_env, sql: str, *params):
-    with sqlite3.connect(api_env.database_url.removeprefix("sqlite:///")) as db:
-        return db.execute(sql, params).fetchall()
+    return api_rows(api_env.database_url, sql, *params)
 
 
 @pytest.fixture(scope="module")
