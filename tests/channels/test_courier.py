@@ -200,7 +200,6 @@ def test_a_conversations_messages_go_in_order(stack, fake_twilio, fake_telegram)
 
 def test_two_couriers_deliver_each_message_once(stack, fake_twilio, fake_telegram, tmp_path):
     chats = [unique_chat_id() for _ in range(12)]
-    ids = [add_row(stack.database_url, f"telegram:{chat}", "handoff_reply", f"Hola {chat}") for chat in chats]
     from tests.channels.conftest import TELEGRAM_TOKEN, TWILIO_SID, WHATSAPP_FROM
 
     env = {
@@ -218,6 +217,13 @@ def test_two_couriers_deliver_each_message_once(stack, fake_twilio, fake_telegra
         for index in range(2)
     ]
     try:
+        # Both polling before the messages are written, so that they compete for every row (a courier that starts
+        # while the other has already sent everything proves nothing).
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not all("courier started" in c.log_path.read_text() for c in couriers):
+            time.sleep(0.1)
+        assert all("courier started" in courier.log_path.read_text() for courier in couriers)
+        ids = [add_row(stack.database_url, f"telegram:{chat}", "handoff_reply", f"Hola {chat}") for chat in chats]
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and any(row(stack.database_url, i).status == "pending" for i in ids):
             time.sleep(0.2)
@@ -229,5 +235,4 @@ def test_two_couriers_deliver_each_message_once(stack, fake_twilio, fake_telegra
         assert fake_telegram.texts_to(chat) == [f"Hola {chat}"]
     assert {row(stack.database_url, i).status for i in ids} == {"delivered"}
     logs = [courier.log_path.read_text() for courier in couriers]
-    assert all("courier started" in text for text in logs)
     assert all(str(chat) not in "".join(logs) for chat in chats)  # no chat id in the logs
