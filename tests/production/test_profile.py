@@ -141,7 +141,8 @@ def test_a_sender_always_lands_on_its_own_replica(profile):
         for message in ("hola", "que es mi aval?", "gracias, chau"):
             say(profile, sender, message)
         used = [cpu_seconds(replica) - start for replica, start in zip(replicas, before, strict=True)]
-        assert used[index] > 0.1 and used[1 - index] < used[index] / 4, used
+        # Three turns cost ~90 ms of CPU since the speed-ups (30 ms each, counted in 10 ms ticks): 0.1 s failed once.
+        assert used[index] > 0.04 and used[1 - index] < used[index] / 4, used
 
 
 def test_when_its_replica_is_killed_the_other_one_carries_on_with_the_conversation(profile):
