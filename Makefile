@@ -39,7 +39,7 @@ chat: setup
 test: setup services train validate test-stories test-assistant test-python
 
 validate:
-	@$(RASA) data validate --fail-on-warnings --domain domain.yml --data bot/data --config config.yml
+	@$(RASA) data validate --fail-on-warnings --domain domain --data bot/data --config config.yml
 
 test-stories:
 	@$(PY) -m launcher test-stories

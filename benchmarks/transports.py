@@ -17,7 +17,7 @@ import httpx
 from hop_auth.signing import CHANNEL_PATH, sign_message
 
 # What the gateway says when something behind it failed (channels/copy.py) and
-# what the actions say when the API is down (domain.yml utter_backend_down, utter_claim_kept):
+# what the actions say when the API is down (domain/ utter_backend_down, utter_claim_kept):
 # a 200 carrying either is still an error for the customer.
 APOLOGY_MARKERS = (
     "tuve un problema y no pude responderte",

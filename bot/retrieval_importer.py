@@ -1,6 +1,6 @@
 """Reads the project's files like Rasa's own importer, declaring retrieval intents once.
 
-`domain.yml` lists `faq` so that the stories and rules that use it are read
+The domain lists `faq` so that the stories and rules that use it are read
 without warnings. Rasa 3.6 then adds every retrieval intent found in the NLU
 data to the domain a second time, and warns about the duplicate ("duplicated
 intents ... across multiple domain files: faq"). This importer gives the story

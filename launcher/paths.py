@@ -22,4 +22,4 @@ def prediction_graphs(model_path: Path) -> Path:
 
 
 # What the assistant is trained from: a change in any of these retrains it.
-TRAINING_INPUTS = (ROOT / "config.yml", ROOT / "domain.yml", ROOT / "bot" / "data")
+TRAINING_INPUTS = (ROOT / "config.yml", ROOT / "domain", ROOT / "bot" / "data")

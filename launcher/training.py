@@ -40,7 +40,7 @@ def train_if_changed(force: bool = False) -> Path:
     subprocess.run(
         [
             str(RASA_BIN / "rasa"), "train",
-            "--domain", "domain.yml",
+            "--domain", "domain",
             "--data", "bot/data",
             "--config", "config.yml",
             "--out", str(MODELS_DIR),

@@ -153,10 +153,10 @@ def spans(entities: list[dict[str, Any]]) -> set[tuple[str, int, int]]:
 
 
 def declared_intents() -> set[str]:
-    """The intents domain.yml declares (for an NLU-only model, which carries no domain)."""
-    import yaml
+    """The intents the domain declares (for an NLU-only model, which carries no domain)."""
+    from bot.domain_files import load_domain
 
-    declared = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"]
+    declared = load_domain()["intents"]
     return {i if isinstance(i, str) else next(iter(i)) for i in declared}
 
 

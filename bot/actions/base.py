@@ -52,7 +52,7 @@ def render(domain: DomainDict, response: str, **values: Any) -> str:
     """The text of a domain response with its {variables} filled: one line of a data list.
 
     Lists of data (policy lines, profile names) are built from one response per
-    item so that every word the user reads still lives in domain.yml.
+    item so that every word the user reads still lives in the domain (domain/).
     """
     template = domain["responses"][response][0]["text"]
     return template.format(**values)

@@ -1,6 +1,6 @@
 """How data (dates, amounts, insured items, document numbers) is written in the chat.
 
-Only data formatting lives here; sentences live in domain.yml responses.
+Only data formatting lives here; sentences live in the domain's responses (domain/).
 """
 
 from __future__ import annotations

@@ -20,11 +20,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from api_client import MiAvalClient
+from bot.domain_files import domain_files, load_domain
 from tests.conftest import latest_code
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-DOMAIN: dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+DOMAIN: dict[str, Any] = load_domain()
 
 LAURA = "laura.gomez@example.com"
 SOFIA = "sofia.martinez@estudiomartinez.example"
@@ -106,7 +107,7 @@ def all_responses() -> dict[str, list[dict]]:
     """Every response the assistant can say: the domain's and those declared beside the training data."""
     root = Path(__file__).resolve().parents[2]
     found: dict[str, list[dict]] = {}
-    for path in [root / "domain.yml", *sorted((root / "bot" / "data").glob("*.yml"))]:
+    for path in [*domain_files(), *sorted((root / "bot" / "data").glob("*.yml"))]:
         found.update((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {})
     return found
 

@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -22,11 +21,11 @@ from bot.actions.claim.reading import claimable
 from bot.actions.claim.status import ActionClaimStatus
 from bot.actions.claim.submission import ActionSubmitClaim
 from bot.actions.claim.summary import ActionAskClaimConfirmed
+from bot.domain_files import load_domain
 from insurance_rules import ARGENTINA
 from tests.conftest import latest_code
 
-with open("domain.yml", encoding="utf-8") as domain_file:
-    DOMAIN = yaml.safe_load(domain_file)
+DOMAIN = load_domain()
 LAURA = "laura.gomez@example.com"
 
 

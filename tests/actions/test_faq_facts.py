@@ -1,6 +1,6 @@
 """The FAQ and account copy say what Mi Aval's help section says, fact by fact.
 
-Each test reads the responses from ``domain.yml`` and ``bot/data`` (where the
+Each test reads the responses from the domain (``domain/``) and ``bot/data`` (where the
 ``utter_faq/<key>`` answers live) and asserts the words of one fact of the help
 section (issue #10, "The help section, as facts"), and that the wrong claim the
 old copy made is gone. Aval's contact data comes from the demo portfolio, the

@@ -41,7 +41,7 @@ MAX_HISTORY = 5  # config.yml's policies
 
 @pytest.fixture(scope="module")
 def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain.yml"))
+    return Domain.load(str(ROOT / "domain"))
 
 
 @pytest.fixture()

@@ -34,7 +34,7 @@ def store(database: Path) -> EncryptedSQLTrackerStore:
     settings = StoreSettings(
         url=f"sqlite:///{database}", encryption_keys=(Fernet.generate_key().decode(),), sender_key="k" * 32
     )
-    store = EncryptedSQLTrackerStore(domain=Domain.load(str(ROOT / "domain.yml")), settings=settings)
+    store = EncryptedSQLTrackerStore(domain=Domain.load(str(ROOT / "domain")), settings=settings)
     yield store
     store.engine.dispose()
 

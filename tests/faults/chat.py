@@ -20,7 +20,7 @@ from benchmarks.transports import Answer, BotMessage
 from channels.rasa import RasaClient, RasaUnavailable
 from launcher.outbox import latest_code
 
-# The claim summary (domain.yml utter_claim_summary) ends asking this, with a «Confirmar» button.
+# The claim summary (domain/claims.yml utter_claim_summary) ends asking this, with a «Confirmar» button.
 CONFIRM_WORDS = ("esta todo bien",)
 
 

@@ -64,7 +64,7 @@ if HAS_RASA:
         return result
 
     def test_heldout_covers_every_intent_and_entity() -> None:
-        """The sets themselves: every intent of domain.yml, every faq key and contract entity annotated."""
+        """The sets themselves: every intent of the domain, every faq key and contract entity annotated."""
         examples = heldout.read_examples(heldout.ALL_SETS)
         keys = {heldout.gold_intent(m) for m in examples}
         intents = {m.get("intent") for m in examples}

@@ -14,24 +14,22 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Optional
 
 import requests
-import yaml
 
+from bot.domain_files import load_domain
 from channels import copy
-from launcher.paths import ROOT
 
 # Free text, as customers type it.
 CONVERSATION = ("hola", "que es mi aval?", "como vinculo un cliente?", "quiero ver mis polizas", "gracias, chau")
-# The assistant's own apologies for a failed step (domain.yml).
+# The assistant's own apologies for a failed step (domain/).
 APOLOGY_RESPONSES = ("utter_backend_down", "utter_request_failed")
 
 
 def apologies() -> frozenset[str]:
     """Every sentence that tells the customer something failed and to try again."""
-    responses = yaml.safe_load(Path(ROOT / "domain.yml").read_text())["responses"]
+    responses = load_domain()["responses"]
     texts = {variant["text"] for name in APOLOGY_RESPONSES for variant in responses[name]}
     return frozenset({copy.APOLOGY, *texts})
 

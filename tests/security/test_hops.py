@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 import requests
-import yaml
 
+from bot.domain_files import load_domain
 from channels.rasa import RasaClient
 from hop_auth.bearer import bearer_header
 from hop_auth.signing import CHANNEL_PATH, CONTROL_PATH, MAX_AGE_SECONDS, sign_body, sign_control, sign_message
@@ -186,7 +186,7 @@ def _action_call(sender: str) -> dict:
     tracker = json.loads((ROOT / "tests/actions/fixtures/request.json").read_text(encoding="utf-8"))
     tracker["sender_id"] = sender
     tracker["slots"]["verified"] = True
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain = load_domain()
     return {"next_action": "action_list_policies", "sender_id": sender, "tracker": tracker, "domain": domain,
             "version": "3.6.21"}  # fmt: skip
 

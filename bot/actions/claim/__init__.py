@@ -1,4 +1,4 @@
-"""Reporting a claim and following it, file by file (the domain's `# >>> claims` blocks hold its copy and slots).
+"""Reporting a claim and following it, file by file (`domain/claims.yml` holds its copy and slots).
 
 - ``reading.py``: what a message says about a loss (kind, place, which policy).
 - ``dates.py``: when it happened, as Argentines say it ("anoche", "el sábado a la tarde").

@@ -1,4 +1,4 @@
-"""Pieces of copy the claims actions compose: button titles and summary lines, read from domain.yml.
+"""Pieces of copy the claims actions compose: button titles and summary lines, read from the domain (domain/claims.yml).
 
 The words live in domain responses (``utter_claim_policy_button_vehicle``,
 ``utter_claim_summary_injured``…); these helpers only fill their variables, so a
