@@ -2,7 +2,7 @@
 
 Standard library only, so both Python environments (.venv-rasa with Rasa 3.6
 on Python 3.10, .venv with the API) import the same code: a policy in force in
-Buenos Aires time, DNI/CUIT parsing, claim types and which lines take which,
+Buenos Aires time, DNI/CUIT parsing, licence plates, claim types and which lines take which,
 number cleaning and how an insured item is named.
 """
 
@@ -19,6 +19,7 @@ from insurance_rules.claims import (
 from insurance_rules.documents import InvalidDocumentNumber, cuit_is_valid, parse_document
 from insurance_rules.items import InsuredItem, insured_item
 from insurance_rules.numbers import compact, digits
+from insurance_rules.plates import InvalidPlate, parse_plate, plates_in
 from insurance_rules.time import ARGENTINA, covered_on, in_force_on, local_date, may_still_claim
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "CLAIM_TYPES",
     "InsuredItem",
     "InvalidDocumentNumber",
+    "InvalidPlate",
     "LINES",
     "NOTICE_DEADLINE",
     "PROPERTY_LINES",
@@ -41,5 +43,7 @@ __all__ = [
     "local_date",
     "may_still_claim",
     "parse_document",
+    "parse_plate",
+    "plates_in",
     "takes_claims",
 ]

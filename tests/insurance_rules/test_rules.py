@@ -11,6 +11,7 @@ import pytest
 from insurance_rules import (
     ARGENTINA,
     InvalidDocumentNumber,
+    InvalidPlate,
     compact,
     covered_on,
     digits,
@@ -20,6 +21,8 @@ from insurance_rules import (
     local_date,
     may_still_claim,
     parse_document,
+    parse_plate,
+    plates_in,
     takes_claims,
 )
 
@@ -120,3 +123,29 @@ def test_insured_items_are_named_from_their_parts():
     assert (house.address, house.is_vehicle, house.name) == ("Av. Directorio 2890, CABA", False, "")
     assert insured_item({"vehicle": {"plate": "A001BCD"}}).name == ""
     assert insured_item(None).address is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("AB123CD", "AB123CD"),  # car, Mercosur
+        ("ab 123 cd", "AB123CD"),
+        ("KLM-234", "KLM234"),  # car, old
+        ("A123BCD", "A123BCD"),  # motorcycle, Mercosur
+        ("123 ABC", "123ABC"),  # motorcycle, old
+    ],
+)
+def test_plates_in_both_formats_are_read(typed, expected):
+    assert parse_plate(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["no sé", "AB1234CD", "1234567", "ABCD123", "AB123C", "solo la patente", ""])
+def test_what_is_not_a_plate_is_refused(typed):
+    with pytest.raises(InvalidPlate):
+        parse_plate(typed)
+
+
+def test_plates_are_found_inside_a_sentence_and_nothing_else_is():
+    text = "me choco un corolla blanco patente ab 123 cd, el mio es el KLM234, dni 30123456, tel 1155551234"
+    assert plates_in(text) == ["AB123CD", "KLM234"]
+    assert plates_in("ayer a las 19 en av rivadavia 5000, poliza AU-1048576") == []
