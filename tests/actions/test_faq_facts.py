@@ -1,27 +1,25 @@
-"""The FAQ and account copy say what Mi Aval's help section says, fact by fact.
+"""The FAQ and account copy say what Mi Aval's help section says, fact by fact, by meaning.
 
-Each test reads the responses from the domain (``domain/``) and ``bot/data`` (where the
-``utter_faq/<key>`` answers live) and asserts the words of one fact of the help
-section (issue #10, "The help section, as facts"), and that the wrong claim the
-old copy made is gone. Aval's contact data comes from the demo portfolio, the
-one place it is written as data.
+``tests/actions/help_section.py`` holds the help section's 23 facts as claims
+(what a clause is about, affirmed or denied, under which condition) and
+``tests/actions/meaning.py`` reads them: each response named by a fact must
+state it, and each fact's wrong answers (a contradiction, a bent condition)
+must fail, so the checker itself is tested. The responses come from the domain
+(``domain/``) and ``bot/data`` (where the ``utter_faq/<key>`` answers live).
+Aval's contact data comes from the demo portfolio, the one place it is written.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.actions.dialogue_support import all_responses
-
-ROOT = Path(__file__).resolve().parents[2]
-
+from tests.actions.help_section import BROKER, FACTS
+from tests.actions.meaning import Claim, Fact, problems
 
 RESPONSES = all_responses()
-BROKER = yaml.safe_load((ROOT / "demo" / "portfolio.yml").read_text(encoding="utf-8"))["broker"]
 
 
 def text(name: str) -> str:
@@ -49,102 +47,62 @@ def says_contact(copy: str) -> None:
     assert f"de {int(hours['open'][:2])} a {int(hours['close'][:2])}" in copy
 
 
-def test_facebook_with_gmail_cannot_sign_in_with_google_until_linked_in_mi_cuenta():
-    answer = text("utter_faq/google_with_facebook")
-    assert answer.startswith("No.")
-    assert "hasta que vincules Google desde «Mi Cuenta»" in answer
-    assert not answer.startswith("Sí") and "es la misma cuenta" not in answer
-
-
-def test_social_networks_give_only_name_and_email_no_picture():
-    answer = text("utter_faq/social_data")
-    assert "solo toma tu nombre y tu e-mail" in answer
-    assert "foto" not in answer
-
-
-def test_a_social_network_is_unlinked_in_mi_cuenta():
-    answer = text("utter_faq/unlink_social")
-    assert "desde «Mi Cuenta»" in answer
-    assert "configuración de tu red social" not in answer
-
-
-@pytest.mark.parametrize("name", ["utter_faq/how_it_works", "utter_link_failed"])
-def test_the_only_requirement_is_policies_placed_through_aval_or_its_producers(name):
-    assert "a través de Aval o de uno de sus productores (PAS)" in text(name)
-
-
-def test_how_it_works_names_both_ways_of_linking():
-    answer = text("utter_faq/how_it_works")
-    assert "se vinculan solos los perfiles de cliente con tu mismo e-mail" in answer
-    assert "DNI, CUIL o CUIT del cliente y el número de una póliza vigente" in answer
-    assert "con una red social o con tu e-mail" in answer
+def test_the_help_section_has_23_facts_each_with_wrong_answers():
+    assert len(FACTS) == 23
+    assert len({fact.key for fact in FACTS}) == 23
+    assert all(fact.wrong and fact.responses and fact.claims for fact in FACTS)
 
 
 @pytest.mark.parametrize(
-    "name", ["utter_cancel_requested", "utter_cancel_already_requested", "utter_faq/remove_profile_effect"]
+    ("fact", "response"),
+    [(fact, response) for fact in FACTS for response in fact.responses],
+    ids=lambda value: value.key if isinstance(value, Fact) else value,
 )
-def test_cancelling_needs_the_insureds_written_confirmation(name):
-    answer = text(name)
-    assert "confirmación por escrito del asegurado" in answer
-    assert "tu confirmación por escrito" not in answer
+def test_the_response_states_the_fact(fact, response):
+    assert problems(fact, text(response)) == [], fact.says
 
 
-def test_deleting_the_account_question_is_answered_profiles_must_be_linked_again():
-    answer = text("utter_faq/delete_account_effect")
-    assert "se pierden los perfiles de cliente vinculados" in answer
-    assert "los tenés que vincular de nuevo" in answer
+@pytest.mark.parametrize(
+    ("fact", "wrong"),
+    [(fact, wrong) for fact in FACTS for wrong in fact.wrong],
+    ids=lambda value: value.key if isinstance(value, Fact) else value[:40],
+)
+def test_a_wrong_answer_fails_the_fact(fact, wrong):
+    assert problems(fact, wrong), f"{wrong!r} passed as {fact.says!r}"
 
 
-@pytest.mark.parametrize("name", ["utter_ask_confirm_delete", "utter_account_deleted"])
-def test_the_deletion_itself_warns_that_profiles_must_be_linked_again(name):
-    answer = text(name)
-    assert re.search(r"vincul\w+ tus perfiles de nuevo", answer)
-    assert "con tu e-mail y listo" not in answer
+def test_the_issues_example_fails_the_cancellation_fact():
+    cancellation = next(f for f in FACTS if f.key == "cancellation_by_executives_with_written_confirmation")
+    answer = "Un ejecutivo de Aval la da de baja. No hace falta la confirmación por escrito del asegurado."
+    assert any("denies" in reason for reason in problems(cancellation, answer))
+    assert problems(cancellation, answer.replace("No hace falta", "Hace falta")) == []
 
 
-def test_an_unverified_email_gets_only_the_help_section_and_is_told_how_to_verify():
+def test_polarity_is_read_where_the_subject_is_not_in_a_concession():
+    linking = Claim(r"vincular perfiles", holds=False)
+    fact = Fact("x", "x", ("x",), (linking,), ("x",))
+    assert problems(fact, "Aunque no verifiques tu e-mail, podés vincular perfiles de cliente.")
+    assert problems(fact, "No. Hasta que lo verifiques, no podés vincular perfiles de cliente.") == []
+
+
+def test_an_answer_that_says_a_fact_and_its_opposite_fails():
+    fact = next(f for f in FACTS if f.key == "nothing_is_posted")
+    assert problems(fact, "Nunca publicamos nada en tus redes. Publicamos tus trámites en tu muro.")
+
+
+def test_unverified_email_says_how_to_verify_from_the_chat():
     answer = text("utter_faq/unverified_email")
-    assert "solo podés usar la sección de ayuda" in answer
-    assert "no podés vincular perfiles de cliente ni denunciar o gestionar siniestros" in answer
     assert "escribí «ingresar»" in answer and "/sign_in" in payloads("utter_faq/unverified_email")
-    assert "Verificalo y vas a ver tus pólizas" not in answer
-
-
-def test_producers_under_aval_can_ask_for_a_special_user_with_reports():
-    assert "usuario especial con reportes" in text("utter_faq/intermediaries")
 
 
 def test_more_information_points_to_avals_faq_and_contact():
-    answer = text("utter_faq/more_information")
-    assert BROKER["faq_url"] in answer
-    assert "coberturas y siniestros" in answer
-    says_contact(answer)
+    says_contact(text("utter_faq/more_information"))
     assert "/human_handoff" in payloads("utter_faq/more_information")
 
 
 @pytest.mark.parametrize("name", ["utter_faq/no_confirmation_email", "utter_handoff_failed", "utter_useful_phones"])
 def test_where_the_copy_says_contact_aval_it_gives_the_channel_and_hours(name):
     says_contact(text(name))
-
-
-def test_no_confirmation_email_spam_register_again_or_contact():
-    answer = text("utter_faq/no_confirmation_email")
-    assert "spam" in answer and "registrate de nuevo" in answer and "contactá a Aval" in answer
-
-
-def test_mi_aval_is_for_clients_and_intermediaries_as_app_and_portal():
-    answer = text("utter_faq/what_is_mi_aval")
-    assert "gratuito" in answer and "clientes e intermediarios" in answer
-    assert "una app y un portal" in answer and "cualquier dispositivo" in answer
-
-
-def test_security_and_the_data_protection_law():
-    answer = text("utter_faq/security")
-    assert "requisitos de seguridad" in answer and "Ley 25.326" in answer
-
-
-def test_nothing_is_posted_on_social_networks():
-    assert "nunca publicamos nada" in text("utter_faq/social_posting")
 
 
 @pytest.mark.parametrize("name", ["utter_claim_no_policies", "utter_claim_not_accepted", "utter_claim_status_rejected"])
