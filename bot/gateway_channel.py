@@ -82,7 +82,9 @@ class GatewayInput(InputChannel):
                 return response.json({"error": "sender and message are required"}, status=400)
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
+                # The channel the customer wrote by, for the conversation facts (conversation_facts/facts.py).
+                metadata = {"channel": sender.split(":", 1)[0]}
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
             except CancelledError:
                 log.error("gateway channel: the message timed out")
             except Exception:

@@ -25,6 +25,7 @@ from launcher.services import (
     start_api,
     start_console,
     start_courier,
+    start_facts,
     start_gateway,
     start_rasa_replicas,
     start_telegram_polling,
@@ -127,6 +128,10 @@ def run() -> int:
             services.append(
                 start_courier(rasa.url, api.url, token, database_url, hops, extra_env=gateway_env)
             )
+        print("Starting the conversation facts consumer ...", flush=True)
+        facts_env = secrets_for("facts", secrets) | profile.facts_env
+        facts_env |= environment(SERVICE_SETTINGS["facts"], tracker_store_url=tracker_url)
+        services.append(start_facts(database_url, extra_env=facts_env))
         gateway_settings = SERVICE_SETTINGS["gateway"]
         if gateway_settings.from_env().telegram_enabled and not explicitly_set(gateway_settings, "public_url"):
             # A bot token and no public URL: chat on Telegram by polling (README, "Telegram").
@@ -143,6 +148,7 @@ def run() -> int:
         if polling:
             print(f"  Telegram         polling for updates (log: {LOG_DIR / 'telegram-polling.log'})")
         print(f"  Staff console    {console.url}/   (Aval's staff; demo accounts below)")
+        print(f"  Facts consumer   the review queue's and the board's figures (log: {LOG_DIR / 'facts.log'})")
         print(f"  E-mail outbox    {outbox}  (one-time codes land here as .eml files)")
         print(f"  Logs             {LOG_DIR}")
         print("Demo staff for the console (passwords made for this start only):")

@@ -49,6 +49,7 @@ class Profile:
     api_workers: int = 1
     rasa_env: dict[str, str] = field(default_factory=dict)
     gateway_env: dict[str, str] = field(default_factory=dict)
+    facts_env: dict[str, str] = field(default_factory=dict)
 
 
 def unless_set(service: str, **values: object) -> dict[str, str]:
@@ -101,6 +102,7 @@ def production(settings: Settings) -> Profile:
             lock_lifetime=LOCK_LIFETIME_SECONDS,
         ),
         gateway_env=unless_set("gateway", shared_state_url=REDIS_URL),
+        facts_env=unless_set("facts", event_broker_host=RABBITMQ_HOST),
     )
 
 

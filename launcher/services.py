@@ -461,3 +461,27 @@ def start_courier(
     if not service.alive():
         raise ServiceFailed(f"{name} exited:\n{service.log_tail()}")
     return service
+
+
+def facts_command() -> list[str]:
+    """The conversation facts consumer's command line (also in deploy/systemd/ and deploy/containers/)."""
+    return [str(APP_BIN / "python"), "-m", "conversation_facts"]
+
+
+def start_facts(
+    database_url: str, log_dir: Path = LOG_DIR, extra_env: Optional[dict[str, str]] = None
+) -> ServiceProcess:
+    """The conversation facts consumer (``python -m conversation_facts``): Rasa's events → facts. No port.
+
+    ``extra_env`` gives it the conversation store's URL and keys, and RabbitMQ's host in the production profile
+    (without one it reads the conversation store). A supervisor restarts it like any service.
+    """
+    own = environment(SERVICE_SETTINGS["facts"], database_url=database_url)
+    env = service_env("facts", {**own, **(extra_env or {})})
+    command = facts_command()
+    process, log_path = _spawn("facts", command, env, log_dir)
+    service = ServiceProcess(name="facts", url="", process=process, log_path=log_path, env=env, command=command)
+    time.sleep(0.5)
+    if not service.alive():
+        raise ServiceFailed(f"facts exited:\n{service.log_tail()}")
+    return service

@@ -14,6 +14,7 @@ from bot.actions.settings import Settings as ActionServerSettings
 from bot.rasa_settings import Settings as RasaSettings
 from channels.settings import Settings as GatewaySettings
 from console.settings import Settings as ConsoleSettings
+from conversation_facts.settings import Settings as FactsSettings
 from envsettings import Variable, env, read, variables
 from miaval_api.settings import Settings as ApiSettings
 
@@ -59,6 +60,7 @@ SERVICE_SETTINGS: dict[str, type] = {
     "telegram-polling": GatewaySettings,
     "console": ConsoleSettings,
     "courier": GatewaySettings,
+    "facts": FactsSettings,
 }
 
 

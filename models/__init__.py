@@ -8,6 +8,7 @@ from models.client import ClientProfile, UserClientLink
 from models.delivery import ProcessedDelivery, delivery_seen, mark_delivery_seen
 from models.handoff import HandoffRequest
 from models.insurer import Insurer
+from models.learning import ConsumedEvent, ConversationTurn, ReviewItem, SatisfactionAnswer
 from models.limits import FailedAttempt, LockoutNotice
 from models.outbound import OutboundMessage
 from models.policy import Policy
@@ -23,6 +24,8 @@ __all__ = [
     "Claim",
     "ClaimAttachment",
     "ClientProfile",
+    "ConsumedEvent",
+    "ConversationTurn",
     "CodeSend",
     "HandoffRequest",
     "FailedAttempt",
@@ -33,6 +36,8 @@ __all__ = [
     "Policy",
     "Producer",
     "ProcessedDelivery",
+    "ReviewItem",
+    "SatisfactionAnswer",
     "StaffAuditEntry",
     "StaffMember",
     "Upload",

@@ -34,9 +34,14 @@ def configured(settings: Settings) -> bool:
     return bool(settings.tracker_store_url and settings.tracker_sender_key)
 
 
+def row_keys(settings: Settings, sender_ids: Iterable[str]) -> list[str]:
+    """The keys these chat identities' conversations are stored (and counted) under."""
+    return [row_key(settings.tracker_sender_key, sender_id) for sender_id in sender_ids]
+
+
 def erase(settings: Settings, sender_ids: Iterable[str], at: datetime) -> int:
     """Delete the conversations of these chat identities, however old; events deleted."""
-    keys = [row_key(settings.tracker_sender_key, sender_id) for sender_id in sender_ids]
+    keys = row_keys(settings, sender_ids)
     engine = _engine(settings)
     try:
         with engine.begin() as connection:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from conversation_facts import retention as facts
 from miaval_api import mail
 from miaval_api.context import AppContext
 from miaval_api.services import accounts, clock, conversations
@@ -30,6 +31,7 @@ def erase_account(app: AppContext, sender_id: str) -> Deletion:
         session.flush()
         if conversations.configured(settings):
             conversations.erase(settings, deletion.sender_ids, clock.now())
+            facts.erase(session, conversations.row_keys(settings, deletion.sender_ids))
         else:
             log.warning("account deleted, conversations NOT erased: TRACKER_STORE_URL/TRACKER_SENDER_KEY unset")
     mail.forget_mail_to(settings.outbox_dir, deletion.email)

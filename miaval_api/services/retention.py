@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select
 
+from conversation_facts import retention as facts
 from miaval_api import mail
 from miaval_api.db import Database
 from miaval_api.services import conversations
@@ -77,6 +78,7 @@ def purge(db: Database, settings: Settings, now: datetime) -> Purged:
                 )
             )
         )
+        facts.purge(session, idle_before)  # conversation facts: no older than the conversations they come from
         outbound_messages = gone(
             delete(OutboundMessage).where(
                 OutboundMessage.status != "pending", OutboundMessage.created_at < now - SENT_MESSAGES

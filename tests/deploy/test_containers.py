@@ -28,6 +28,7 @@ from launcher.services import (
     base_env,
     console_command,
     courier_command,
+    facts_command,
     gateway_command,
     migrate_command,
     purge_command,
@@ -62,6 +63,7 @@ ROLES = {
     "gateway": "gateway",
     "courier": "courier",
     "console": "console",
+    "facts": "facts",
 }
 REPLICA = re.compile(r"rasa-\d+")
 # The engines, on their images' default ports.
@@ -143,6 +145,7 @@ def test_the_commands_are_the_launchers():
         LAUNCHER.gateway_port, LAUNCHER.gateway_workers, host=CONTAINER_HOST
     )
     assert command_of("courier") == courier_command()
+    assert command_of("facts") == facts_command()
     assert command_of("console") == console_command(LAUNCHER.console_port, host=CONTAINER_HOST)
 
 

@@ -16,6 +16,7 @@ from launcher.services import (
     base_env,
     console_command,
     courier_command,
+    facts_command,
     gateway_command,
     migrate_command,
     purge_command,
@@ -47,6 +48,7 @@ UNITS = {
     "miaval-gateway.service": "gateway",
     "miaval-courier.service": "courier",
     "miaval-console.service": "console",
+    "miaval-facts.service": "facts",
 }
 
 
@@ -120,6 +122,7 @@ def test_the_commands_are_the_launchers():
     )
     assert command(unit("miaval-console.service")["ExecStart"][0]) == console_command(LAUNCHER.console_port)
     assert command(unit("miaval-courier.service")["ExecStart"][0]) == courier_command()
+    assert command(unit("miaval-facts.service")["ExecStart"][0]) == facts_command()
     for port in replica_ports():
         assert command(unit("miaval-rasa@.service")["ExecStart"][0], str(port)) == rasa_command(port, MODEL_PATH)
     assert command(unit("miaval-api.service")["ExecStartPre"][0]) == migrate_command()
