@@ -253,10 +253,11 @@ class Document:
 @dataclass(frozen=True)
 class Handoff:
     id: int
-    expected_contact: str  # a sentence-free hint, e.g. "next_business_day" or "within_2_hours"
+    expected_contact: str  # a sentence-free hint: "within_answer_time" or "next_business_day"
     office_open: bool = True
-    answer_from: Optional[datetime] = None  # the desk's next opening, local time (None: within 2 hours)
+    answer_from: Optional[datetime] = None  # the desk's next opening, local time (None: within the answer time)
     answer_in_days: Optional[int] = None  # local days from today to answer_from (0 today, 1 tomorrow)
+    answer_within_minutes: Optional[int] = None  # Aval's answer time while the desk is open
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Handoff:
@@ -266,6 +267,7 @@ class Handoff:
             office_open=data.get("office_open", True),
             answer_from=_datetime(data.get("answer_from")),
             answer_in_days=data.get("answer_in_days"),
+            answer_within_minutes=data.get("answer_within_minutes"),
         )
 
 

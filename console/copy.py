@@ -5,7 +5,7 @@ Each sentence is whole: where a value may be missing there is a whole alternativ
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 
@@ -69,9 +69,15 @@ REASONS = {
 # whatever the customer was doing when they asked) is something the assistant could not serve: a task too.
 TALK_TO_A_PERSON = "human_handoff"
 EXPECTED_CONTACT = {
-    "within_2_hours": "Se le dijo que le respondemos dentro de las 2 horas.",
+    "within_answer_time": "Se le dijo que le respondemos dentro del tiempo de respuesta de Aval ({minutes} min).",
+    "within_2_hours": "Se le dijo que le respondemos dentro de las 2 horas.",  # requests recorded before the setting
     "next_business_day": "Se le dijo que le respondemos el próximo día hábil.",
 }
+
+
+def expected_contact(kind: str, answer_within: timedelta) -> str:
+    """What the customer was told about when a person answers (``answer_within``: Aval's answer time)."""
+    return EXPECTED_CONTACT.get(kind, "").format(minutes=int(answer_within.total_seconds() // 60))
 
 
 def first_name(name: str) -> str:

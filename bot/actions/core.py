@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from api_client import ApiError, Handoff
 from bot.actions.backend import api, call_api, sender
 from bot.actions.claim.draft import DRAFT_SLOTS
+from bot.actions.formatting import duration
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")  # the desk opens on these
 CODE_PATTERN = re.compile(r"(?<!\d)\d{3}\s?\d{3}(?!\d)")
@@ -144,12 +145,23 @@ async def utter_handoff(
     response = handoff_response(handoff)
     if response not in domain.get("responses", {}):
         response = "utter_handoff_requested"
-    dispatcher.utter_message(response=response)
+    if response == WITHIN_ANSWER_TIME:
+        dispatcher.utter_message(response=response, answer_within=duration(handoff.answer_within_minutes or 0))
+    else:
+        dispatcher.utter_message(response=response)
+
+
+WITHIN_ANSWER_TIME = "utter_handoff_within_answer_time"
 
 
 def handoff_response(handoff: Handoff) -> str:
-    """Which sentence says when a person answers: within 2 hours, or today/tomorrow/a weekday from the opening."""
-    if handoff.expected_contact == "within_2_hours" or handoff.answer_from is None:
+    """Which sentence says when a person answers: within Aval's answer time, or from the desk's next opening.
+
+    The answer time is Aval's setting, sent by the API (``answer_within_minutes``); without it no time is promised.
+    """
+    if handoff.expected_contact == "within_answer_time":
+        return WITHIN_ANSWER_TIME if handoff.answer_within_minutes else "utter_handoff_requested"
+    if handoff.answer_from is None:
         return f"utter_handoff_{handoff.expected_contact}"
     days = handoff.answer_in_days
     if days == 0:

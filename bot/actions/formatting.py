@@ -25,6 +25,16 @@ def pesos(amount: Optional[float]) -> str:
     return f"$ {whole.replace(',', '.')},{cents}"
 
 
+def duration(minutes: int) -> str:
+    """A span of time in words: "45 minutos", "1 hora", "2 horas", "1 hora y 30 minutos"."""
+    hours, rest = divmod(minutes, 60)
+    in_minutes = "1 minuto" if rest == 1 else f"{rest} minutos"
+    if not hours:
+        return in_minutes
+    in_hours = "1 hora" if hours == 1 else f"{hours} horas"
+    return f"{in_hours} y {in_minutes}" if rest else in_hours
+
+
 def insured_item(policy: Policy) -> str:
     """What the policy insures, in a few words: the vehicle and plate, the address, or the coverage."""
     item = item_parts(policy.insured_item)

@@ -35,5 +35,6 @@ def create_handoff() -> tuple[dict, int]:
             "office_open": expected.office_open,
             "answer_from": answer_from,
             "answer_in_days": expected.answer_in_days,
+            "answer_within_minutes": expected.answer_within_minutes,
         }
         return {"handoff": handoff}, 201

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Optional
 
 from sqlalchemy.orm import Session
@@ -12,28 +12,28 @@ from miaval_api.services import accounts, clock, office_hours
 from miaval_api.settings import Settings
 from models import HandoffRequest
 
-ANSWER_WITHIN = timedelta(hours=2)  # the desk answers within this while open
-
 
 @dataclass(frozen=True)
 class Expectation:
-    """When the customer will be answered: within 2 hours, or from the next opening (local time)."""
+    """When the customer will be answered: within the desk's answer time, or from the next opening (local time)."""
 
-    expected_contact: str  # within_2_hours | next_business_day
+    expected_contact: str  # within_answer_time | next_business_day
     office_open: bool
-    answer_from: Optional[datetime]  # local; None when answered within 2 hours
+    answer_from: Optional[datetime]  # local; None when answered within the answer time
     answer_in_days: Optional[int]  # local days from today to answer_from (0 today, 1 tomorrow)
+    answer_within_minutes: int  # Aval's answer time while open (broker.office_hours.answer_within_minutes)
 
 
 def expectation(when: datetime) -> Expectation:
     """What to tell a customer who asks for a person at ``when``, by Aval's office hours."""
     hours = office_hours.from_portfolio()
+    minutes = int(hours.answer_within.total_seconds() // 60)
     is_open = hours.is_open(when)
-    if is_open and hours.is_open(when + ANSWER_WITHIN):
-        return Expectation("within_2_hours", True, None, None)
+    if is_open and hours.is_open(when + hours.answer_within):
+        return Expectation("within_answer_time", True, None, None, minutes)
     local = when.astimezone(hours.zone)
     opening = hours.next_opening(local)
-    return Expectation("next_business_day", is_open, opening, (opening.date() - local.date()).days)
+    return Expectation("next_business_day", is_open, opening, (opening.date() - local.date()).days, minutes)
 
 
 def create(

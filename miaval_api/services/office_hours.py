@@ -5,7 +5,9 @@ open, close, time zone; Monday to Friday), which is also what the assistant's
 copy says (a test checks both agree). National holidays close the desk: the
 ``holidays`` package's Argentine calendar, with the movable ones (Carnival,
 Easter, the days moved to a Monday) and the bridge days set by decree; a new
-year's decree arrives with the package's next release.
+year's decree arrives with the package's next release. How soon a person
+answers while the desk is open (``answer_within_minutes``) is Aval's setting in
+the same section: the assistant tells the customer that, nothing else.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ WORKDAYS = range(0, 5)  # Monday to Friday
 
 @dataclass(frozen=True)
 class OfficeHours:
-    """When the desk is open: local opening and closing time, in ``zone``, on working days."""
+    """When the desk is open: local opening and closing time, in ``zone``, on working days; how soon it answers."""
 
     opens: time
     closes: time
     zone: ZoneInfo
+    answer_within: timedelta = timedelta(hours=2)
 
     def is_working_day(self, day: date) -> bool:
         """A weekday that is not a national holiday."""
@@ -62,4 +65,5 @@ def from_portfolio(path: Path = DEFAULT_FILE) -> OfficeHours:
         opens=time.fromisoformat(data["open"]),
         closes=time.fromisoformat(data["close"]),
         zone=ZoneInfo(data["timezone"]),
+        answer_within=timedelta(minutes=int(data["answer_within_minutes"])),
     )

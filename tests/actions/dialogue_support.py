@@ -114,7 +114,7 @@ def all_responses() -> dict[str, list[dict]]:
 
 # What a customer is told about when a person answers, by the API's decision (tests/actions/test_people_actions.py
 # pins each sentence to a clock; a test that asks for a person at whatever hour it runs checks it against this).
-HANDOFF_WITHIN_HOURS = "utter_handoff_within_2_hours"
+HANDOFF_WITHIN_ANSWER_TIME = "utter_handoff_within_answer_time"
 HANDOFF_WHEN_THE_DESK_OPENS = {
     "utter_handoff_answer_today",
     "utter_handoff_answer_tomorrow",
@@ -134,15 +134,15 @@ def api_rows(database_url: str, sql: str, *params: object) -> list[tuple]:
 
 
 def assert_told_when_a_person_answers(database_url: str, identity: str, response: str) -> None:
-    """``response`` says what the API recorded for ``identity``'s last request for a person: within two hours when
-    the desk was open, the day it opens otherwise (never the failure sentence, never the other case's sentence)."""
+    """``response`` says what the API recorded for ``identity``'s last request for a person: within Aval's answer
+    time when the desk was open, the day it opens otherwise (never the failure sentence, nor the other case's)."""
     rows = api_rows(
         database_url, "SELECT expected_contact FROM handoff_requests WHERE sender_id = ? ORDER BY id DESC LIMIT 1",
         identity,
     )  # fmt: skip
     assert rows, f"no request for a person was recorded for {identity}"
     (row,) = rows
-    if row[0] == "within_2_hours":
-        assert response == HANDOFF_WITHIN_HOURS, response
+    if row[0] == "within_answer_time":
+        assert response == HANDOFF_WITHIN_ANSWER_TIME, response
     else:
         assert row[0] == "next_business_day" and response in HANDOFF_WHEN_THE_DESK_OPENS, (row[0], response)

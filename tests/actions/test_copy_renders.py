@@ -40,6 +40,8 @@ RESPONSES = all_responses()
 # Placeholders the actions always fill with a non-empty value, and why.
 ALWAYS_FILLED = {
     "address": "claims: the insured address, or else the policy's coverage (required)",
+    "answer_within": "core.utter_handoff: formatting.duration of the API's answer_within_minutes (1 or more; "
+    "without it utter_handoff_requested)",
     "assistance_phone": "Insurer.assistance_phone is required",
     "attempts_left": "identity: uttered only when the API gives a number other than 1",
     "claim_number": "Claim.number is required",
@@ -100,6 +102,7 @@ CHOSEN_WHEN_PRESENT = {
 }
 
 SAMPLE = {
+    "answer_within": "2 horas",
     "address": "Av. Rivadavia 5000, CABA", "assistance_phone": "0800-222-7777", "attempts_left": 3,
     "claim_number": "SIN-000124", "claim_type": "Choque", "claims_phone": "0800-222-7778",
     "client_name": "Laura Gómez", "count": 2, "coverage": "Todo riesgo", "damaged_items": "el techo",

@@ -8,14 +8,17 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 
 from api_client import Handoff
 from bot.actions import backend
 from bot.actions.cancellations import ActionRequestCancellation
 from bot.actions.choices import MAX_PAYLOAD_BYTES
 from bot.actions.core import ActionHumanHandoff, handoff_context, handoff_response
+from bot.actions.formatting import duration
 from bot.actions.news import ActionResumeNews, ActionStopNews
 from tests.actions.dialogue_support import (
+    ROOT,
     api_rows,
     load_tracker,
     message,
@@ -153,7 +156,40 @@ BUENOS_AIRES = ZoneInfo("America/Argentina/Buenos_Aires")
 def test_when_the_desk_opens_is_said_in_words(days, opening, response):
     handoff = Handoff(1, "next_business_day", office_open=False, answer_from=opening, answer_in_days=days)
     assert handoff_response(handoff) == response
-    assert handoff_response(Handoff(1, "within_2_hours")) == "utter_handoff_within_2_hours"
+
+
+def test_within_the_answer_time_it_is_said_as_avals_setting_and_nothing_is_promised_without_it():
+    assert handoff_response(Handoff(1, "within_answer_time", answer_within_minutes=45)) == (
+        "utter_handoff_within_answer_time"
+    )
+    assert handoff_response(Handoff(1, "within_answer_time")) == "utter_handoff_requested"
+
+
+@pytest.mark.parametrize(
+    ("minutes", "words"),
+    [(45, "45 minutos"), (1, "1 minuto"), (60, "1 hora"), (120, "2 horas"), (90, "1 hora y 30 minutos")],
+)
+def test_the_answer_time_in_words(minutes, words):
+    assert duration(minutes) == words
+
+
+def test_while_the_desk_is_open_the_customer_is_told_avals_answer_time(tmp_path, monkeypatch):
+    tuesday = datetime(2027, 3, 9, 11, 0, tzinfo=BUENOS_AIRES)
+    offset = int((tuesday - datetime.now(timezone.utc)).total_seconds())
+    open_api = start_demo_api(tmp_path, {"MIAVAL_CLOCK_OFFSET_SECONDS": str(offset)})
+    try:
+        monkeypatch.setenv("MIAVAL_API_URL", open_api.url)
+        monkeypatch.setenv("MIAVAL_API_TOKEN", open_api.token)
+        backend.reset_api()
+        _, messages = run(ActionHumanHandoff(), load_tracker("request", new_identity(), intent="human_handoff"))
+    finally:
+        backend.reset_api()
+        open_api.process.stop()
+    minutes = yaml.safe_load((ROOT / "demo" / "portfolio.yml").read_text(encoding="utf-8"))["broker"]["office_hours"][
+        "answer_within_minutes"
+    ]
+    assert responses(messages) == ["utter_handoff_within_answer_time"]
+    assert messages[0]["answer_within"] == duration(minutes)
 
 
 def test_on_a_saturday_the_customer_is_told_monday(tmp_path, monkeypatch):

@@ -40,7 +40,7 @@ BUENOS_AIRES = ZoneInfo("America/Argentina/Buenos_Aires")
 @pytest.mark.parametrize(
     ("instant", "expected_contact", "answer_from"),
     [
-        (datetime(2027, 3, 9, 11, 0, tzinfo=BUENOS_AIRES), "within_2_hours", None),  # a Tuesday morning
+        (datetime(2027, 3, 9, 11, 0, tzinfo=BUENOS_AIRES), "within_answer_time", None),  # a Tuesday morning
         (datetime(2027, 3, 9, 19, 30, tzinfo=BUENOS_AIRES), "next_business_day", "2027-03-10T09:00:00-03:00"),
         (datetime(2027, 3, 6, 11, 0, tzinfo=BUENOS_AIRES), "next_business_day", "2027-03-08T09:00:00-03:00"),
     ],

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
@@ -160,15 +162,18 @@ def test_outside_office_hours_the_customer_learns_when(backend, contract, local,
     assert handoff["answer_in_days"] == days
 
 
-def test_inside_office_hours_within_two_hours(backend, contract):
+def test_inside_office_hours_within_avals_answer_time(backend, contract):
     with variant_api(backend, contract, MIAVAL_CLOCK_OFFSET_SECONDS=offset_to(datetime(2027, 3, 10, 10, 0))) as now:
         answer = now.post("/v1/handoffs", json={"chat_identity": "web:visit-in-hours", "reason": "human_handoff"})
     handoff = answer.json()["handoff"]
     assert (handoff["expected_contact"], handoff["office_open"], handoff["answer_from"]) == (
-        "within_2_hours",
+        "within_answer_time",
         True,
         None,
     )
+    portfolio = Path(__file__).resolve().parents[2] / "demo" / "portfolio.yml"
+    broker = yaml.safe_load(portfolio.read_text(encoding="utf-8"))["broker"]
+    assert handoff["answer_within_minutes"] == broker["office_hours"]["answer_within_minutes"]
 
 
 def test_deleting_the_account_keeps_the_request_without_the_chat(api, backend):

@@ -60,4 +60,4 @@ def test_outside_the_desks_hours_the_next_opening_is_told(local, opening, days):
 
 def test_with_two_hours_left_the_answer_comes_within_them():
     expected = handoffs.expectation(datetime(2027, 3, 10, 15, 59, tzinfo=BA))
-    assert (expected.expected_contact, expected.office_open, expected.answer_from) == ("within_2_hours", True, None)
+    assert (expected.expected_contact, expected.office_open, expected.answer_from) == ("within_answer_time", True, None)

@@ -34,7 +34,7 @@ def handoff(stack: Any, reason: str = "human_handoff", channel: str = "telegram"
         sender_id = chat_of(session, user, channel) if user else f"webchat:{secrets.token_hex(8)}"
         request = HandoffRequest(
             sender_id=sender_id, user_id=user.id if user else None, reason=reason, context=context or {},
-            expected_contact="within_2_hours", status="open", created_at=clock.now(),
+            expected_contact="within_answer_time", status="open", created_at=clock.now(),
         )  # fmt: skip
         session.add(request)
         session.flush()

@@ -174,3 +174,13 @@ def test_a_locked_sign_in_opens_again_when_the_window_has_passed(tmp_path) -> No
     finally:
         clock.reset()
         database.engine.dispose()
+
+
+def test_what_the_customer_was_told_names_avals_answer_time():
+    from datetime import timedelta
+
+    from console import copy as console_copy
+
+    told = console_copy.expected_contact("within_answer_time", timedelta(minutes=45))
+    assert told == "Se le dijo que le respondemos dentro del tiempo de respuesta de Aval (45 min)."
+    assert "2 horas" in console_copy.expected_contact("within_2_hours", timedelta(minutes=45))  # rows told before
