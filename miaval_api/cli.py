@@ -1,4 +1,5 @@
-"""Command line: ``python -m miaval_api migrate | load-demo [--if-empty] | purge [--now ISO] | serve``."""
+"""Command line: ``python -m miaval_api migrate | load-demo [--if-empty] | purge [--now ISO] | reminders [--now ISO]
+| serve``."""
 
 from __future__ import annotations
 
@@ -57,6 +58,24 @@ def purge(settings: Settings, now: datetime) -> int:
     return 0
 
 
+def reminders(settings: Settings, now: datetime) -> int:
+    """Write the reminders due as of ``now`` to the outbox (services/reminders.py); prints what was done."""
+    from miaval_api.services import reminders as scheduler
+
+    database = Database(settings.database_url, 1)
+    try:
+        result = scheduler.schedule(database, settings, now)
+    finally:
+        database.engine.dispose()
+    if result.quiet:
+        print("reminders: quiet hours (night, Sunday or a holiday in Buenos Aires); nothing written")
+        return 0
+    written = ", ".join(f"{count} {kind}" for kind, count in sorted(result.written.items())) or "none"
+    skipped = ", ".join(f"{count} {why}" for why, count in sorted(result.skipped.items())) or "none"
+    print(f"reminders: written {written}; not written {skipped}")
+    return 0
+
+
 def _instant(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     if value.tzinfo is None:
@@ -96,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     demo_parser.add_argument("--file", type=Path, default=None, help="another portfolio file")
     purge_parser = sub.add_parser("purge", help="delete what is older than its retention (run daily)")
     purge_parser.add_argument("--now", type=_instant, default=None, help="purge as of this instant (ISO 8601)")
+    reminders_parser = sub.add_parser("reminders", help="write the reminders due to the outbox (run hourly)")
+    reminders_parser.add_argument("--now", type=_instant, default=None, help="as of this instant (ISO 8601)")
     settings = Settings.from_env()
     serve_parser = sub.add_parser("serve", help="serve with gunicorn")
     serve_parser.add_argument("--bind", default=settings.serve_bind)
@@ -113,5 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         from miaval_api.services import clock
 
         return purge(settings, args.now or clock.now())
+    if args.command == "reminders":
+        from miaval_api.services import clock
+
+        return reminders(settings, args.now or clock.now())
     serve(args.bind, args.workers, args.threads)
     return 0

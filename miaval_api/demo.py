@@ -1,6 +1,6 @@
 """Loading demo/portfolio.yml: relative dates resolve on the day it loads.
 
-The API stores the insurers, clients, policies, users and claims. The other
+The API stores the insurers, clients, policies, instalments, users and claims. The other
 sections are read by others and ignored here: ``broker`` (Aval's contact data
 and office hours, which the assistant says in its copy; a test checks that the
 copy agrees with this file), ``producers`` and ``staff`` (the console's).
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from insurance_rules import digits
 from miaval_api.services import clock, verification
 from miaval_api.settings import Settings
-from models import Claim, ClientProfile, Insurer, Policy, User
+from models import Claim, ClientProfile, Instalment, Insurer, Policy, User
 from models.policy import policy_key
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "demo" / "portfolio.yml"
@@ -73,6 +73,18 @@ def load(session: Session, settings: Settings, path: Path = DEFAULT_FILE, today:
             insured_item=item.get("insured_item") or {},
         )
     session.add_all(policies.values())
+    session.flush()
+    instalments = [
+        Instalment(
+            policy_id=policies[item["policy"]].id,
+            number=item["number"],
+            due_date=today + timedelta(days=item["due_offset_days"]),
+            amount=Decimal(str(item["amount"])),
+            state=item["state"],
+        )
+        for item in data.get("instalments", [])
+    ]
+    session.add_all(instalments)
     users = [
         User(
             email=item["email"].lower(),
@@ -107,6 +119,7 @@ def load(session: Session, settings: Settings, path: Path = DEFAULT_FILE, today:
         "insurers": len(insurers),
         "clients": len(clients),
         "policies": len(policies),
+        "instalments": len(instalments),
         "users": len(users),
         "claims": len(data.get("claims", [])),
         "links": links,

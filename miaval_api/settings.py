@@ -68,6 +68,11 @@ class Settings:
     tracker_sender_key: str = env("TRACKER_SENDER_KEY", secret=True, generated=True)
     # Conversations and other records not touched for this many days are purged (miaval_api/services/retention.py).
     retention_days: int = env("RETENTION_DAYS", 180)
+    # Reminders Aval sends first (miaval_api/services/reminders.py): days before a policy expires, days after a
+    # claim was reported while it still lacks its files, days before an instalment is due.
+    reminder_renewal_days: tuple[str, ...] = env("REMINDER_RENEWAL_DAYS", ("30", "15", "3"))
+    reminder_claim_days: tuple[str, ...] = env("REMINDER_CLAIM_FOLLOWUP_DAYS", ("2", "5"))
+    reminder_payment_days: tuple[str, ...] = env("REMINDER_PAYMENT_DAYS", ("3",))
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Settings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Optional
 
-from models import Claim, ClientProfile, Insurer, Policy, Upload, User
+from models import Claim, ClientProfile, Instalment, Insurer, Policy, Upload, User
 from models.claim import ClaimAttachment
 
 
@@ -54,6 +54,15 @@ def policy(item: Policy, today: date) -> dict[str, Any]:
         "coverage": item.coverage,
         "monthly_premium": float(item.monthly_premium) if item.monthly_premium is not None else None,
         "insured_item": item.insured_item or {},
+    }
+
+
+def instalment(item: Instalment) -> dict[str, Any]:
+    return {
+        "number": item.number,
+        "due_date": item.due_date.isoformat(),
+        "amount": float(item.amount),
+        "state": item.state,
     }
 
 

@@ -12,6 +12,7 @@ from models.learning import ConsumedEvent, ConversationTurn, ReviewItem, Satisfa
 from models.limits import FailedAttempt, LockoutNotice
 from models.outbound import OutboundMessage
 from models.policy import Policy
+from models.reminder import Instalment, ReminderPause
 from models.staff import Producer, StaffAuditEntry, StaffMember
 from models.user import ChatIdentity, User
 from models.verification import CodeSend, OneTimeCode
@@ -28,6 +29,7 @@ __all__ = [
     "ConversationTurn",
     "CodeSend",
     "HandoffRequest",
+    "Instalment",
     "FailedAttempt",
     "Insurer",
     "LockoutNotice",
@@ -36,6 +38,7 @@ __all__ = [
     "Policy",
     "Producer",
     "ProcessedDelivery",
+    "ReminderPause",
     "ReviewItem",
     "SatisfactionAnswer",
     "StaffAuditEntry",

@@ -8,10 +8,10 @@ nothing is lost when a channel is down, nothing is sent twice.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -22,7 +22,11 @@ from models.base import Base, UTCDateTime, utcnow
 #   handback      the executive handed the conversation back to the assistant
 #   claim_update  a claim's status changed or an executive added a note for the customer
 #   handoff_reply an answer to a request for a person made earlier (not a live takeover)
-KINDS = ("takeover", "staff_reply", "handback", "claim_update", "handoff_reply")
+#   renewal_reminder, claim_followup, payment_reminder  Aval reaches out first (miaval_api/services/reminders.py)
+REMINDER_KINDS = ("renewal_reminder", "claim_followup", "payment_reminder")
+KINDS = ("takeover", "staff_reply", "handback", "claim_update", "handoff_reply", *REMINDER_KINDS)
+# What the customer did not ask for: stopped by "no quiero recibir más novedades", at most one a day for reminders.
+UNASKED_KINDS = ("claim_update", *REMINDER_KINDS)
 # pending → delivered | failed (gave up after retries) | opted_out (the customer stopped news)
 STATUSES = ("pending", "delivered", "failed", "opted_out")
 
@@ -31,6 +35,8 @@ class OutboundMessage(Base):
     """One message for one conversation (``sender_id``), delivered at most once."""
 
     __tablename__ = "outbound_messages"
+    # At most one reminder per customer per local day, even with two schedulers at once (NULL: not a reminder).
+    __table_args__ = (UniqueConstraint("user_id", "reminder_day"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(100), unique=True)
@@ -55,3 +61,8 @@ class OutboundMessage(Base):
     sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     # When the news went by e-mail (web chat; WhatsApp outside its 24-hour window without a template).
     emailed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # A reminder's buttons, ``[{"title", "payload"}]`` (each channel shows them its way), and what it is about
+    # (a policy or claim number: the console lists reminders by it).
+    buttons: Mapped[Optional[list[dict[str, str]]]] = mapped_column(JSON)
+    subject: Mapped[Optional[str]] = mapped_column(String(40))
+    reminder_day: Mapped[Optional[date]] = mapped_column(Date)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
+from sqlalchemy import select
 
 from miaval_api import views
 from miaval_api.context import ctx
 from miaval_api.errors import InvalidRequest
 from miaval_api.http import identity, query_int
 from miaval_api.services import access, accounts, clock, documents
-from models import ClientProfile, Policy
+from models import ClientProfile, Instalment, Policy
 
 bp = Blueprint("policies", __name__)
 STATUSES = ("active", "expired", "cancelled", "in_force")
@@ -45,6 +46,17 @@ def get_policy(number: str) -> tuple[dict, int]:
         user = accounts.resolve_user(session, ctx().settings, identity())
         policy = access.visible_policy(session, user.id, number)
         return {"policy": views.policy(policy, clock.today(app.settings))}, 200
+
+
+@bp.get("/v1/me/policies/<path:number>/instalments")
+def list_instalments(number: str) -> tuple[dict, int]:
+    """A policy's instalments (due date, amount, state), in order."""
+    app = ctx()
+    with app.db.session() as session:
+        user = accounts.resolve_user(session, ctx().settings, identity())
+        policy = access.visible_policy(session, user.id, number)
+        rows = session.scalars(select(Instalment).where(Instalment.policy_id == policy.id).order_by(Instalment.number))
+        return {"policy_number": policy.number, "instalments": [views.instalment(row) for row in rows]}, 200
 
 
 @bp.get("/v1/me/policies/<path:number>/certificate")

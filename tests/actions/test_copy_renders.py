@@ -42,6 +42,9 @@ ALWAYS_FILLED = {
     "address": "claims: the insured address, or else the policy's coverage (required)",
     "answer_within": "core.utter_handoff: formatting.duration of the API's answer_within_minutes (1 or more; "
     "without it utter_handoff_requested)",
+    "amount": "reminders: Instalment.amount is required",
+    "due_date": "reminders: Instalment.due_date is required",
+    "instalment": "reminders: Instalment.number is required",
     "assistance_phone": "Insurer.assistance_phone is required",
     "attempts_left": "identity: uttered only when the API gives a number other than 1",
     "claim_number": "Claim.number is required",
@@ -117,6 +120,7 @@ SAMPLE = {
     "vehicle": "Toyota Etios", "plate": "AB123CD", "document": "28123456", "drivable": "no",
     "driver": "yo", "end": "01/03/2026", "phone": "11 5555-1234", "start": "01/03/2025", "witnesses": "no",
     "insurer_phones": "• Río de la Plata Seguros: asistencia 1\n",
+    "amount": "$ 58.900,00", "due_date": "10/03/2027", "instalment": "8",
 }
 
 BLANK_LOOKING = [
