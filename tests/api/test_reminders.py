@@ -153,7 +153,8 @@ def test_a_renewal_30_15_and_3_days_before_each_once_with_its_buttons(db):
     assert (renewal.kind, renewal.subject, renewal.status) == ("renewal_reminder", number, "pending")
     assert renewal.sender_id == customer.senders[0]
     expiry = (MONDAY + timedelta(30)).strftime("%d/%m/%Y")
-    assert f"tu póliza {number} de Río de la Plata Seguros (Toyota Etios 2017 (AB987CD)) vence el {expiry}" in renewal.text
+    item = "Toyota Etios 2017 (AB987CD)"
+    assert f"tu póliza {number} de Río de la Plata Seguros ({item}) vence el {expiry}" in renewal.text
     assert [button["title"] for button in renewal.buttons] == [
         "Quiero renovar", "Quiero cambiar algo", "Hablar con un ejecutivo"]  # fmt: skip
     payloads = [button["payload"] for button in renewal.buttons]
