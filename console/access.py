@@ -2,7 +2,9 @@
 
 - executive: the handoff queue, the claims inbox, cancellations and tasks;
 - supervisor: all of that, every producer's report, staff accounts and the audit;
-- producer: only the reports on their own clients (never the queue, never another producer's clients).
+- producer: only the reports on their own clients (never the queue, never another producer's clients);
+- trainer: only the review queue (what the assistant misunderstood, masked) and its export to training data;
+  the board ("Tablero") is the supervisors'.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ AREAS: dict[str, frozenset[str]] = {
     "reports": frozenset({"producer", "supervisor"}),
     "staff": frozenset({"supervisor"}),
     "audit": frozenset({"supervisor"}),
+    "review": frozenset({"trainer", "supervisor"}),
+    "board": frozenset({"supervisor"}),
 }
 
 
@@ -47,4 +51,6 @@ def may_see_client(staff: StaffMember, producer_id: Optional[int]) -> ColumnElem
 
 def home(staff: StaffMember) -> str:
     """The endpoint a staff member lands on after signing in."""
+    if staff.role == "trainer":
+        return "review.queue"
     return "reports.index" if staff.role == "producer" else "handoffs.queue"

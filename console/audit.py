@@ -15,6 +15,7 @@ ACTIONS = (
     "claim_status", "attachment_download",
     "cancellation_confirm", "cancellation_done", "cancellation_refused", "confirmation_download",
     "report_view", "report_csv", "staff_create", "staff_activate", "staff_deactivate",
+    "review_annotate", "review_noise", "review_export",
 )  # fmt: skip
 
 

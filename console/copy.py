@@ -56,7 +56,12 @@ CANCELLATION_STATUSES = {
     "done": "Hecha",
     "withdrawn": "Retirada",
 }
-ROLES = {"executive": "Ejecutivo/a", "supervisor": "Supervisor/a", "producer": "Productor/a (PAS)"}
+ROLES = {
+    "executive": "Ejecutivo/a",
+    "supervisor": "Supervisor/a",
+    "producer": "Productor/a (PAS)",
+    "trainer": "Entrenador/a del asistente",
+}
 # Why the assistant handed a conversation over (the bot's reasons); anything else shows as it came.
 REASONS = {
     "human_handoff": "Pidió hablar con una persona",

@@ -33,6 +33,9 @@ class Settings:
     tracker_store_url: str = env("TRACKER_STORE_URL", "sqlite:///var/rasa/tracker.db", secret=True)
     tracker_encryption_keys: tuple[str, ...] = env(ENCRYPTION_KEYS, (), secret=True, generated=True)
     tracker_sender_key: str = env(SENDER_KEY, secret=True, generated=True)
+    # Where the review queue's export writes (relative to the repository): training data and the held-out share.
+    reviewed_nlu_file: str = env("REVIEWED_NLU_FILE", "bot/data/nlu/reviewed.yml")
+    reviewed_heldout_file: str = env("REVIEWED_HELDOUT_FILE", "tests/nlu/heldout_reviewed.yml")
     workers: int = env("CONSOLE_WORKERS", 1)
     threads: int = env("CONSOLE_THREADS", 8)
 

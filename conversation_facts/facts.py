@@ -46,7 +46,11 @@ OUTCOMES = {
 SATISFACTION_INTENT = "rate_help"
 SATISFACTION_ENTITY = "helpful"
 SATISFACTION_FLOW_SLOT = "satisfaction_flow"
+# The slot whose value a filed claim's turn keeps (its type: collision, theft...; never personal data).
+CLAIM_TYPE_SLOT = "claim_type"
 CHANNELS = ("whatsapp", "telegram", "web")
+# Messages that say nothing about why a person was asked for.
+SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 
 
 def channel_of(event: dict[str, Any]) -> str:
@@ -70,6 +74,7 @@ class _State:
     step: Optional[str] = None
     last_bot: Optional[str] = None
     satisfaction_flow: Optional[str] = None
+    claim_type: Optional[str] = None
     # The last two customer messages as (turn id, masked text or None for a button): for "before a handoff".
     current: Optional[tuple[int, Optional[str]]] = None
     previous: Optional[tuple[int, Optional[str]]] = None
@@ -90,19 +95,27 @@ class FactsWriter:
         self._erased_at = erased_at or (lambda _key: None)
         self._states: dict[str, _State] = {}
 
-    def handle(self, event_id: str, event: dict[str, Any]) -> bool:
-        """Write what ``event`` says; False when its id was seen before (nothing written)."""
-        conversation = str(event.get("sender_id") or "")
+    def handle(self, event_id: str, event: dict[str, Any], session: Optional[Session] = None) -> bool:
+        """Write what ``event`` says; False when its id was seen before (nothing written).
+
+        In a transaction of its own, or in ``session``'s (many events at once: the demo month).
+        """
+        if session is not None:
+            return self._handle(session, event_id, event)
         try:
-            with self.db.session(write=True) as session:
-                if session.get(ConsumedEvent, event_id) is not None:
-                    return False
-                session.add(ConsumedEvent(event_id=event_id))
-                session.flush()  # a concurrent consumer with the same id fails here, before any fact
-                if conversation and not self._erased_before(conversation, event):
-                    self._apply(session, conversation, event)
+            with self.db.session(write=True) as own:
+                return self._handle(own, event_id, event)
         except IntegrityError:
             return False
+
+    def _handle(self, session: Session, event_id: str, event: dict[str, Any]) -> bool:
+        if session.get(ConsumedEvent, event_id) is not None:
+            return False
+        session.add(ConsumedEvent(event_id=event_id))
+        session.flush()  # a concurrent consumer with the same id fails here, before any fact
+        conversation = str(event.get("sender_id") or "")
+        if conversation and not self._erased_before(conversation, event):
+            self._apply(session, conversation, event)
         return True
 
     def _erased_before(self, conversation: str, event: dict[str, Any]) -> bool:
@@ -131,6 +144,8 @@ class FactsWriter:
             state.step = event.get("value")
         elif kind == "slot" and event.get("name") == SATISFACTION_FLOW_SLOT:
             state.satisfaction_flow = event.get("value")
+        elif kind == "slot" and event.get("name") == CLAIM_TYPE_SLOT:
+            state.claim_type = event.get("value") if isinstance(event.get("value"), str) else None
 
     def _user(self, session: Session, conversation: str, state: _State, event: dict[str, Any]) -> None:
         parse = event.get("parse_data") or {}
@@ -200,12 +215,14 @@ class FactsWriter:
         outcome = OUTCOMES.get(name)
         if outcome and not turn.outcome:
             turn.outcome = outcome
+            if outcome == "claim_filed":
+                turn.detail = (self._states[conversation].claim_type or "")[:40] or None
         if outcome == HANDOFF_OUTCOME and len(turns) > 1:
             self._review_before_handoff(session, self._states[conversation], turns[1])
 
     def _review_before_handoff(self, session: Session, state: _State, previous: ConversationTurn) -> None:
         """The message before a request for a person, unless it is in the queue already or was a button."""
-        if state.previous is None or state.previous[0] != previous.id:
+        if state.previous is None or state.previous[0] != previous.id or previous.intent in SMALL_TALK:
             return
         if session.scalar(select(ReviewItem.id).where(ReviewItem.turn_id == previous.id)):
             return

@@ -27,6 +27,9 @@ class Settings:
     event_broker_queue: str = env("EVENT_BROKER_QUEUE", "miaval_events")
     # A customer message understood with less confidence than this goes to the review queue.
     review_below_confidence: float = env("REVIEW_BELOW_CONFIDENCE", 0.6)
+    # Where the review queue's export writes (relative to the repository): training data and the held-out share.
+    reviewed_nlu_file: str = env("REVIEWED_NLU_FILE", "bot/data/nlu/reviewed.yml")
+    reviewed_heldout_file: str = env("REVIEWED_HELDOUT_FILE", "tests/nlu/heldout_reviewed.yml")
     # How often the conversation store is read for new events (embedded profile), in seconds.
     poll_seconds: float = env("FACTS_POLL_SECONDS", 2.0)
 

@@ -19,6 +19,7 @@ from launcher.services import (
     base_env,
     prepare_console,
     prepare_database,
+    prepare_facts_demo,
     purge_command,
     service_env,
     start_actions,
@@ -76,6 +77,7 @@ def run() -> int:
     demo_staff = [(item["email"].lower(), item["name"], item["role"]) for item in staff_entries()]
     demo_passwords = {email: new_password() for email, _name, _role in demo_staff}
     prepare_console(database_url, demo_passwords)
+    prepare_facts_demo(database_url)
     purge_env = service_env(
         "api", {**api_env, **environment(SERVICE_SETTINGS["api"], database_url=database_url, outbox_dir=outbox)}
     )

@@ -239,6 +239,13 @@ def prepare_console(database_url: str, demo_passwords: Mapping[str, str]) -> Non
     )  # fmt: skip
 
 
+def prepare_facts_demo(database_url: str) -> None:
+    """A month of demo conversation facts (the board, the review queue) on a database that has none."""
+    env = service_env("facts", environment(SERVICE_SETTINGS["facts"], database_url=database_url))
+    python = str(APP_BIN / "python")
+    subprocess.run([python, "-m", "conversation_facts.demo_month", "--if-empty"], cwd=ROOT, env=env, check=True)
+
+
 def start_console(
     database_url: str,
     port: Optional[int] = None,

@@ -48,6 +48,7 @@ class ConversationTurn(Base):
     actions: Mapped[list[str]] = mapped_column(JSON, default=list)  # the assistant's actions after it, in order
     # What the turn ended: handoff, claim_filed, certificate_sent, form_left... (conversation_facts.facts.OUTCOMES)
     outcome: Mapped[Optional[str]] = mapped_column(String(40), index=True)
+    detail: Mapped[Optional[str]] = mapped_column(String(40))  # what the outcome was about: a claim's type
     answered_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)  # the assistant's last reply to it
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base, UTCDateTime, utcnow
 
 # executive: handoffs, claims, cancellations, tasks; supervisor: all that, staff and the audit;
-# producer: only the reports on their own clients.
-ROLES = ("executive", "supervisor", "producer")
+# producer: only the reports on their own clients; trainer: the review queue (console/access.py).
+ROLES = ("executive", "supervisor", "producer", "trainer")
 
 
 class Producer(Base):

@@ -4,7 +4,7 @@
 # lock it was built from.
 #   .venv       current Python (3.11+): API, gateway, tests, benchmarks
 #   .venv-rasa  Python 3.10: Rasa Open Source 3.6 and the action server
-#   node_modules  axe-core for the browser tests (npm ci from package-lock.json)
+#   node_modules  axe-core for the browser tests, Chart.js for the console's board (npm ci from package-lock.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,7 +56,7 @@ ensure_env() {  # ensure_env DIR PYTHON LOCK
 ensure_env .venv "$(find_python_current)" requirements/app.lock
 ensure_env .venv-rasa "$(find_python310)" requirements/rasa.lock
 
-# node_modules/: the browser tests' JavaScript tools (axe-core), from package-lock.json.
+# node_modules/: the browser tests' JavaScript tools (axe-core) and the console's charts (Chart.js), from package-lock.json.
 ensure_node_modules() {
   local want have=""
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
@@ -65,12 +65,22 @@ ensure_node_modules() {
   fi
   want=$(sha256sum package-lock.json | cut -d' ' -f1)
   [ -f node_modules/.lock-hash ] && have=$(cat node_modules/.lock-hash)
-  if [ "$want" = "$have" ] && [ -f node_modules/axe-core/axe.min.js ]; then
+  if [ "$want" = "$have" ] && [ -f node_modules/axe-core/axe.min.js ] && [ -f node_modules/chart.js/dist/chart.umd.min.js ]; then
+    vendor_chart_js
     return
   fi
   echo "Installing node_modules from package-lock.json ..."
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
   echo "$want" > node_modules/.lock-hash
+  vendor_chart_js
+}
+
+# The console's board draws its charts with Chart.js, served from its own static files (console/static/vendor/,
+# git-ignored): the version package-lock.json pins.
+vendor_chart_js() {
+  mkdir -p console/static/vendor
+  cmp -s node_modules/chart.js/dist/chart.umd.min.js console/static/vendor/chart.umd.min.js \
+    || cp node_modules/chart.js/dist/chart.umd.min.js console/static/vendor/chart.umd.min.js
 }
 
 ensure_node_modules

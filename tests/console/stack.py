@@ -24,8 +24,9 @@ PASSWORDS = {
     "valeria.sosa@aval.example": "valeria-" + secrets.token_urlsafe(9),
     "hernan.ruiz@aval.example": "hernan-" + secrets.token_urlsafe(9),
     "roberto.diaz@pas.example": "roberto-" + secrets.token_urlsafe(9),
+    "micaela.torres@aval.example": "micaela-" + secrets.token_urlsafe(9),
 }
-EXECUTIVE, SUPERVISOR, PRODUCER = PASSWORDS
+EXECUTIVE, SUPERVISOR, PRODUCER, TRAINER = PASSWORDS
 
 
 @dataclass

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from models import ClientProfile, HandoffRequest, Insurer, Policy, Producer, StaffAuditEntry, StaffMember
 from tests.console.arrange import cancellation, handoff, outbox
-from tests.console.stack import EXECUTIVE, PRODUCER, SUPERVISOR, Staff, signed_in
+from tests.console.stack import EXECUTIVE, PRODUCER, SUPERVISOR, TRAINER, Staff, signed_in
 
 PAGES = {
     "/cola/": {"executive", "supervisor"},
@@ -24,12 +24,15 @@ PAGES = {
     "/reportes/polizas.csv": {"producer", "supervisor"},
     "/equipo/": {"supervisor"},
     "/equipo/auditoria": {"supervisor"},
+    "/revision/": {"trainer", "supervisor"},
+    "/tablero/": {"supervisor"},
+    "/tablero/conversaciones.csv": {"supervisor"},
 }
-EMAILS = {"executive": EXECUTIVE, "supervisor": SUPERVISOR, "producer": PRODUCER}
+EMAILS = {"executive": EXECUTIVE, "supervisor": SUPERVISOR, "producer": PRODUCER, "trainer": TRAINER}
 OTHER_PRODUCER_PASSWORD = "lucia-clave-de-prueba"
 
 
-@pytest.mark.parametrize("role", ["executive", "supervisor", "producer"])
+@pytest.mark.parametrize("role", ["executive", "supervisor", "producer", "trainer"])
 def test_each_role_reaches_exactly_its_pages(console, role: str) -> None:
     staff = signed_in(console.url, EMAILS[role])
     for path, roles in PAGES.items():
