@@ -144,7 +144,7 @@ def _handoff(chat: _Chat, session_add, hours, reason: str) -> None:
         taken = hours.next_opening(created) + timedelta(minutes=chat.rng.uniform(5, 90))
     session_add(HandoffRequest(
         sender_id=f"{chat.channel}:demo-{chat.key[:12]}", reason=reason, context={"channel": chat.channel},
-        expected_contact="within_2_hours" if hours.is_open(created) else "next_business_day",
+        expected_contact="within_answer_time" if hours.is_open(created) else "next_business_day",
         status="closed", created_at=created, taken_at=taken, closed_at=taken + timedelta(minutes=12),
     ))  # fmt: skip
     _satisfaction(chat, "handoff", 0.7)
