@@ -11,3 +11,7 @@ WHATSAPP_BUTTONS_HINT = "Respondé con el número de la opción."
 EXPIRED_OPTION = "Esa opción ya venció. ¿Me escribís qué necesitás?"
 # Said once in a Telegram group or supergroup before the bot leaves it ({bot_username} without the @).
 PRIVATE_CHAT_ONLY = "Por privacidad solo atiendo en chat privado: escribime a @{bot_username} 🔒"
+# Who wrote a message, when it is a person at Aval ({name}: their first name): the widget shows it over the
+# bubble; on Telegram and WhatsApp, where every message looks the same, it heads the text.
+STAFF_LABEL = "{name}, de Aval"
+STAFF_SIGNED = "{label}: {text}"

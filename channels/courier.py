@@ -15,10 +15,13 @@ doubles each time) and after ``COURIER_MAX_ATTEMPTS`` tries the row is
 - ``web:<id>``: the web chat widget shows it (``GET /webchat/updates``) while
   open and at the next visit; claim news also go by e-mail.
 
-Besides sending, by ``kind``: ``claim_update`` for a customer who stopped news
-is ``opted_out`` and nothing is sent; ``takeover`` first pauses the Rasa
-conversation; ``staff_reply`` is recorded in the conversation as the staff
-member's; ``handback`` resumes the conversation after the message went.
+What a person wrote (``channels.staff``) reaches Telegram and WhatsApp headed
+by their name ("Valeria, de Aval: …"); the widget shows the name over a bubble
+of its own. Besides sending, by ``kind``: ``claim_update`` for a customer who
+stopped news is ``opted_out`` and nothing is sent; ``takeover`` first pauses
+the Rasa conversation; ``takeover``, ``staff_reply`` and ``handback`` are
+recorded in the conversation as the staff member's (the console's transcript
+shows them); ``handback`` then resumes the conversation.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from channels.privacy import hashed_sender
 from channels.rasa import RasaClient, RasaUnavailable
 from channels.settings import Settings
 from channels.splitting import TELEGRAM_LIMIT, WHATSAPP_LIMIT, split_text
+from channels.staff import signed
 from channels.telegram.bot import make_bot
 from channels.whatsapp.outbound import twilio_client
 
@@ -53,6 +57,8 @@ WHATSAPP_WINDOW = timedelta(hours=24) - timedelta(minutes=5)
 # A WhatsApp message waiting for its window is looked at again this often, and given up after MAX_WAIT.
 WINDOW_RECHECK = timedelta(minutes=10)
 MAX_WAIT = timedelta(days=7)
+# What a person at Aval says in a conversation they took, recorded in it as theirs (Rasa's tracker).
+RECORDED_AS_STAFF = ("takeover", "staff_reply", "handback")
 
 
 class Retry(Exception):
@@ -170,9 +176,9 @@ class Courier:
         if row.sent_at is None:
             via = self._send(row)
             self.outbox.sent(row.id, via, self.clock())
-        if row.kind == "staff_reply":
+        if row.kind in RECORDED_AS_STAFF:
             self._control(row, "staff_message", text=row.text, staff_name=row.staff_name or "")
-        elif row.kind == "handback":
+        if row.kind == "handback":
             self._control(row, "resume")
         self.outbox.delivered(row.id, self.clock())
         log.info("outbound %s (%s) delivered to %s", row.id, row.kind, hashed_sender(row.sender_id))
@@ -187,7 +193,7 @@ class Courier:
         """Send the text on the sender's channel; how it went ("telegram", "whatsapp_template"...)."""
         channel, _, address = row.sender_id.partition(":")
         if channel == "telegram":
-            return self._telegram(int(address), row.text)
+            return self._telegram(int(address), signed(row.kind, row.staff_name, row.text))
         if channel == "whatsapp":
             return self._whatsapp(row)
         if channel == "web":
@@ -232,15 +238,16 @@ class Courier:
         last = self._control(row, "last_user_message").get("last_user_message_at")
         now = self.clock()
         inside = isinstance(last, (int, float)) and now - datetime.fromtimestamp(last, timezone.utc) < WHATSAPP_WINDOW
+        text = signed(row.kind, row.staff_name, row.text)
         if inside:
-            for chunk in split_text(row.text, WHATSAPP_LIMIT):
+            for chunk in split_text(text, WHATSAPP_LIMIT):
                 self._twilio_create(to=row.sender_id, body=chunk)
             return "whatsapp"
         if settings.twilio_news_template_sid:
             self._twilio_create(
                 to=row.sender_id,
                 content_sid=settings.twilio_news_template_sid,
-                content_variables=json.dumps({"1": row.text}, ensure_ascii=False),
+                content_variables=json.dumps({"1": text}, ensure_ascii=False),
             )
             return "whatsapp_template"
         self._email(row)

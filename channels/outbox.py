@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 from sqlalchemy import and_, exists, or_, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Row
 from sqlalchemy.orm import Session, aliased
 
 from models import OutboundMessage, User
@@ -48,11 +48,11 @@ def _due(now: datetime):
     )
 
 
-def shown_in_webchat(engine: Engine, sender_id: str, after: int, limit: int = 50) -> list[tuple[int, str]]:
-    """``(id, text)`` of the messages for this web chat sent after row ``after``, oldest first."""
+def shown_in_webchat(engine: Engine, sender_id: str, after: int, limit: int = 50) -> list[Row]:
+    """``(id, text, kind, staff_name)`` of the messages for this web chat sent after row ``after``, oldest first."""
     with Session(engine) as session:
         rows = session.execute(
-            select(OutboundMessage.id, OutboundMessage.text)
+            select(OutboundMessage.id, OutboundMessage.text, OutboundMessage.kind, OutboundMessage.staff_name)
             .where(
                 OutboundMessage.sender_id == sender_id,
                 OutboundMessage.id > after,
@@ -62,7 +62,7 @@ def shown_in_webchat(engine: Engine, sender_id: str, after: int, limit: int = 50
             .order_by(OutboundMessage.id)
             .limit(limit)
         )
-        return [(row.id, row.text) for row in rows]
+        return list(rows)
 
 
 class Outbox:

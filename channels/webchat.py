@@ -9,8 +9,9 @@ API (also what benchmarks drive):
 - ``POST /webchat/locations`` ``{"sender", "latitude", "longitude"}`` → 200 ``{"messages": [...]}``.
 - ``POST /webchat/updates`` ``{"sender", "after"?}`` → 200 ``{"messages": [...], "cursor"}``: what Aval's
   staff sent this conversation (an executive's replies, claim news; ``channels/courier.py``) after the
-  ``cursor`` of an earlier call. The widget asks every few seconds while it is open, and on the next
-  visit. POST, so that the sender id (the conversation's only key) never sits in a URL.
+  ``cursor`` of an earlier call; a message a person wrote carries ``from_person`` ("Valeria, de Aval"),
+  which the widget shows over a bubble of its own. The widget asks every few seconds while it is open, and
+  on the next visit. POST, so that the sender id (the conversation's only key) never sits in a URL.
 
 Each message is ``{"type": "text", "text", "buttons": [{"title", "payload"}]}``,
 ``{"type": "image", "url"}`` or ``{"type": "document", "url", "filename", "content_type"}``
@@ -32,6 +33,7 @@ from channels.gateway import current_gateway
 from channels.outbox import shown_in_webchat
 from channels.replies import DocumentReply, ImageReply, Reply, SignedOut, TextReply
 from channels.settings import origin
+from channels.staff import label
 
 webchat = Blueprint("webchat", __name__, template_folder="templates")
 
@@ -207,6 +209,6 @@ def updates() -> Response:
         return _bad_request("invalid_cursor", "after must be a cursor from an earlier answer.")
     found = shown_in_webchat(current_gateway().deliveries.engine, sender, after)
     return jsonify({
-        "messages": [to_json(TextReply(text)) for _, text in found],
-        "cursor": found[-1][0] if found else after,
+        "messages": [{**to_json(TextReply(row.text)), "from_person": label(row.kind, row.staff_name)} for row in found],
+        "cursor": found[-1].id if found else after,
     })  # fmt: skip

@@ -90,9 +90,9 @@ def first_name(name: str) -> str:
     return name.split()[0] if name.split() else name
 
 
-def takeover(staff_name: str) -> str:
-    """What the customer reads when an executive takes the conversation."""
-    return f"Hola, soy {first_name(staff_name)}, de Aval. Ya leí lo que charlaste con el asistente; te escribo por acá."
+def takeover() -> str:
+    """What the customer reads when an executive takes the conversation (the channels head it with their name)."""
+    return "¡Hola! Soy una persona del equipo de Aval: ya leí lo que charlaste con el asistente y sigo yo por acá."
 
 
 def handback() -> str:

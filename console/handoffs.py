@@ -146,7 +146,7 @@ def take(handoff_id: int) -> Response:
             return redirect(url_for(".detail", handoff_id=handoff_id))
         outbound.enqueue(
             writing, key=f"takeover:{handoff_id}", sender_id=handoff.sender_id, kind="takeover",
-            text=copy.takeover(staff.name), user_id=handoff.user_id, staff_id=staff.id, staff_name=staff.name,
+            text=copy.takeover(), user_id=handoff.user_id, staff_id=staff.id, staff_name=staff.name,
         )  # fmt: skip
         audit.record(writing, staff.id, "handoff_take", f"handoff:{handoff_id}")
     flash("Tomaste la conversación: el asistente no responde hasta que la devuelvas.", "ok")

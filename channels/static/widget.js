@@ -12,7 +12,8 @@
  * group) are read, through a separate live region.
  * What Aval's staff send (an executive's replies, claim news) is fetched from /webchat/updates every
  * POLL_SECONDS while the panel is open and the page visible, and once on each visit; localStorage keeps
- * the cursor of what this browser already showed.
+ * the cursor of what this browser already showed. What a person wrote ("from_person") is a bubble of its
+ * own (class "staff") with their name over the text, and is read with the name first.
  */
 (function () {
   "use strict";
@@ -320,7 +321,9 @@
       link.rel = "noopener";
       node.appendChild(link);
     } else {
-      node = el("div", "msg " + (entry.from === "user" ? "user" : "bot") + (entry.notice ? " notice" : ""));
+      node = el("div", "msg " + (entry.from === "user" ? "user" : entry.from === "staff" ? "staff" : "bot") +
+        (entry.notice ? " notice" : ""));
+      if (entry.from === "staff") node.appendChild(el("span", "who", String(entry.who || "")));
       if (entry.icon && ICONS[entry.icon]) node.appendChild(icon(entry.icon));
       node.appendChild(linkified(String(entry.text || "")));
     }
@@ -350,7 +353,7 @@
   function spoken(entry) {
     if (entry.type === "image") return COPY.image;
     if (entry.type === "document") return COPY.document + (entry.filename || "documento.pdf");
-    var text = String(entry.text || "");
+    var text = (entry.from === "staff" ? String(entry.who || "") + ": " : "") + String(entry.text || "");
     var titles = (entry.buttons || []).map(function (choice) { return choice.title; });
     return titles.length ? text + " " + COPY.choicesSaid + titles.join("; ") + "." : text;
   }
@@ -393,9 +396,11 @@
   function showAnswer(messages) {
     var first = null;
     messages.forEach(function (message) {
-      var node = message.type === "text"
-        ? show({ from: "bot", type: "text", text: message.text, buttons: message.buttons || [] })
-        : show({ from: "bot", type: message.type, url: message.url, filename: message.filename });
+      var node = message.type !== "text"
+        ? show({ from: "bot", type: message.type, url: message.url, filename: message.filename })
+        : message.from_person
+          ? show({ from: "staff", who: message.from_person, type: "text", text: message.text, buttons: [] })
+          : show({ from: "bot", type: "text", text: message.text, buttons: message.buttons || [] });
       first = first || node;
     });
     if (first) scrollToStart(first);

@@ -152,11 +152,13 @@ def test_takeover_pauses_the_assistant_until_handback(stack, gateway, fake_twili
     assert gateway.telegram(gateway.text_update(chat_id, "hola")).status_code == 200
     assert fake_telegram.texts_to(chat_id)  # the assistant answers
     courier = make_courier(stack, fake_twilio, fake_telegram)
-    taken = "Hola, soy Ana, ejecutiva de Aval. Sigo yo con tu consulta."
-    add_row(stack.database_url, sender, "takeover", taken, staff_name="Ana")
+    taken = "¡Hola! Soy una persona del equipo de Aval y sigo yo con tu consulta."
+    add_row(stack.database_url, sender, "takeover", taken, staff_name="Ana Ruiz")
     courier.run_once()
-    assert fake_telegram.texts_to(chat_id)[-1] == taken
+    assert fake_telegram.texts_to(chat_id)[-1] == f"Ana, de Aval: {taken}"  # a person, by their first name
     count = len(fake_telegram.texts_to(chat_id))
+    greeting = [event for event in tracker_events(stack, sender) if event["event"] == "bot" and event["text"] == taken]
+    assert [event["metadata"]["from_staff"] for event in greeting] == ["Ana Ruiz"]  # the console's transcript
 
     # Paused: the customer's message reaches the conversation, the assistant says nothing (no apology either).
     assert gateway.telegram(gateway.text_update(chat_id, "quiero saber de mi siniestro")).status_code == 200
@@ -166,21 +168,41 @@ def test_takeover_pauses_the_assistant_until_handback(stack, gateway, fake_twili
     assert events[-1]["event"] == "user" and events[-1]["text"] == "quiero saber de mi siniestro"
 
     reply = "Ya lo estoy mirando: el perito va el jueves."
-    add_row(stack.database_url, sender, "staff_reply", reply, staff_name="Ana")
+    add_row(stack.database_url, sender, "staff_reply", reply, staff_name="Ana Ruiz")
     courier.run_once()
-    assert fake_telegram.texts_to(chat_id)[-1] == reply
+    assert fake_telegram.texts_to(chat_id)[-1] == f"Ana, de Aval: {reply}"
     staff = [event for event in tracker_events(stack, sender) if event["event"] == "bot" and event["text"] == reply]
-    assert len(staff) == 1 and staff[0]["metadata"]["from_staff"] == "Ana"
+    assert len(staff) == 1 and staff[0]["metadata"]["from_staff"] == "Ana Ruiz"
 
     back = "Te dejo con el asistente de Mi Aval. ¡Gracias!"
-    add_row(stack.database_url, sender, "handback", back, staff_name="Ana")
+    add_row(stack.database_url, sender, "handback", back, staff_name="Ana Ruiz")
     courier.run_once()
-    assert fake_telegram.texts_to(chat_id)[-1] == back
-    assert tracker_events(stack, sender)[-1]["event"] == "resume"
+    assert fake_telegram.texts_to(chat_id)[-1] == f"Ana, de Aval: {back}"
+    events = tracker_events(stack, sender)
+    assert events[-1]["event"] == "resume"
+    assert (events[-2]["event"], events[-2]["text"]) == ("bot", back)
     count = len(fake_telegram.texts_to(chat_id))
     assert gateway.telegram(gateway.text_update(chat_id, "hola")).status_code == 200
     answers = fake_telegram.texts_to(chat_id)[count:]
     assert answers and copy.APOLOGY not in answers  # the assistant speaks again
+
+
+def test_on_whatsapp_a_persons_message_is_headed_by_their_name_and_aval_news_are_not(
+    stack, gateway, fake_twilio, fake_telegram
+):
+    sender = unique_whatsapp()
+    assert gateway.whatsapp(gateway.whatsapp_form(sender, "hola")).status_code == 200  # inside the window
+    before = len(fake_twilio.messages_to(sender))
+    add_row(stack.database_url, sender, "takeover", "¡Hola! Sigo yo por acá.", staff_name="Valeria Sosa")
+    add_row(stack.database_url, sender, "staff_reply", "Ya vi tu póliza.", staff_name="Valeria Sosa")
+    add_row(stack.database_url, sender, "claim_update", NEWS, staff_name="Valeria Sosa")
+    courier = make_courier(stack, fake_twilio, fake_telegram)
+    courier.run_once()
+    assert [message.get("Body") for message in fake_twilio.messages_to(sender)[before:]] == [
+        "Valeria, de Aval: ¡Hola! Sigo yo por acá.",
+        "Valeria, de Aval: Ya vi tu póliza.",
+        NEWS,
+    ]
 
 
 def test_a_conversations_messages_go_in_order(stack, fake_twilio, fake_telegram):

@@ -20,13 +20,16 @@ WIDGET = "#miaval-webchat"
 
 def test_updates_answer_only_the_conversations_own_messages(stack, gateway, fake_twilio, fake_telegram):
     mine, other = gateway.web_sender(), gateway.web_sender()
-    row_id = add_row(stack.database_url, mine, "handoff_reply", "Hola, te escribe Aval por tu consulta.")
+    text = "Hola, te escribe Aval por tu consulta."
+    row_id = add_row(stack.database_url, mine, "handoff_reply", text, staff_name="Ana Ruiz")
     before = requests.post(gateway.url + "/webchat/updates", json={"sender": mine}, timeout=10).json()
     assert before == {"messages": [], "cursor": 0}  # not delivered yet
     make_courier(stack, fake_twilio, fake_telegram).run_once()
     assert row(stack.database_url, row_id).delivered_via == "webchat"
     answer = requests.post(gateway.url + "/webchat/updates", json={"sender": mine}, timeout=10).json()
-    assert [message["text"] for message in answer["messages"]] == ["Hola, te escribe Aval por tu consulta."]
+    assert [(m["text"], m["from_person"]) for m in answer["messages"]] == [
+        ("Hola, te escribe Aval por tu consulta.", "Ana, de Aval")
+    ]
     assert answer["cursor"] == row_id
     again = requests.post(gateway.url + "/webchat/updates", json={"sender": mine, "after": row_id}, timeout=10)
     assert again.json() == {"messages": [], "cursor": row_id}
@@ -48,12 +51,22 @@ def test_widget_shows_a_staff_reply_live_and_claim_news_at_the_next_visit(
         sender = json.loads(page.evaluate("localStorage.getItem('miaval.webchat.sender')"))["id"]
         courier = make_courier(stack, fake_twilio, fake_telegram)
 
-        reply = "Hola, soy Ana de Aval: ya vi tu consulta y te respondo por acá."
-        add_row(stack.database_url, sender, "staff_reply", reply, staff_name="Ana")
+        reply = "Ya vi tu consulta y te respondo por acá."
+        add_row(stack.database_url, sender, "staff_reply", reply, staff_name="Ana Ruiz")
         courier.run_once()
-        expect(page.locator(f"{WIDGET} .msg.bot").last).to_have_text(reply, timeout=15_000)
+        # A person's bubble, not the assistant's: its own class, the name over the text, read with the name.
+        bubble = page.locator(f"{WIDGET} .msg.staff").last
+        expect(bubble).to_contain_text(reply, timeout=15_000)
+        expect(bubble.locator(".who")).to_have_text("Ana, de Aval")
+        assert page.locator(f"{WIDGET} .msg.bot", has_text=reply).count() == 0
+        expect(page.locator(f"{WIDGET} [aria-live=polite]")).to_contain_text(f"Ana, de Aval: {reply}")
+        colours = bubble.evaluate("node => [getComputedStyle(node).backgroundColor, getComputedStyle(node).color]")
+        bot_colours = page.locator(f"{WIDGET} .msg.bot").last.evaluate(
+            "node => [getComputedStyle(node).backgroundColor, getComputedStyle(node).color]"
+        )
+        assert colours[0] != bot_colours[0]  # seen at a glance, not only read
         staff = [event for event in tracker_events(stack, sender) if event.get("text") == reply]
-        assert [event["metadata"]["from_staff"] for event in staff] == ["Ana"]
+        assert [event["metadata"]["from_staff"] for event in staff] == ["Ana Ruiz"]
         page.close()
 
         # The widget is closed; the claim's news wait for the next visit (and go by e-mail).

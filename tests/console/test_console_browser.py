@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from console.copy import takeover
 from tests.channels.test_webchat import browser  # noqa: F401 - fixture
 from tests.channels.test_webchat_a11y import violations
 from tests.console.arrange import handoff, outbox
@@ -62,8 +63,7 @@ def test_an_executive_takes_a_handoff_and_answers_in_the_browser(browser, sqlite
     assert violations(page) == []
     sent = [(row.kind, row.text, row.staff_name) for row in outbox(sqlite_console, sender_id)]
     assert sent == [
-        ("takeover", "Hola, soy Valeria, de Aval. Ya leí lo que charlaste con el asistente; te escribo por acá.",
-         "Valeria Sosa"),
+        ("takeover", takeover(), "Valeria Sosa"),
         ("staff_reply", answer, "Valeria Sosa"),
     ]  # fmt: skip
 

@@ -7,6 +7,7 @@ import time
 
 from sqlalchemy import select
 
+from console import copy
 from models import HandoffRequest, StaffAuditEntry, StaffMember
 from tests.console.arrange import handoff, outbox
 from tests.console.stack import EXECUTIVE, SUPERVISOR, signed_in
@@ -38,7 +39,7 @@ def test_take_reply_and_hand_back_write_the_outbox(console) -> None:
         assert (taken.status, taken.taken_by) == ("taken", _staff_id(console, EXECUTIVE))
     [takeover] = outbox(console, sender_id)
     assert takeover.kind == "takeover" and takeover.status == "pending"
-    assert takeover.text == "Hola, soy Valeria, de Aval. Ya leí lo que charlaste con el asistente; te escribo por acá."
+    assert takeover.text == copy.takeover() and "una persona del equipo de Aval" in takeover.text
     assert takeover.staff_name == "Valeria Sosa" and takeover.user_id is not None
 
     nonce = valeria.nonce(f"/cola/{handoff_id}")

@@ -43,7 +43,8 @@ HANDBACK = (
     "Gracias por escribirnos. Te dejo de nuevo con el asistente de Mi Aval: si necesitás a una persona otra vez, "
     "escribí «hablar con una persona»."
 )
-TAKEOVER = "Hola, soy Valeria, de Aval. Ya leí lo que charlaste con el asistente; te escribo por acá."
+TAKEOVER = "¡Hola! Soy una persona del equipo de Aval: ya leí lo que charlaste con el asistente y sigo yo por acá."
+SIGNATURE = "Valeria, de Aval"
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +102,14 @@ def bot_texts(page: Page) -> list[str]:
     return page.locator(f"{WIDGET} .msg.bot").all_inner_texts()
 
 
+def staff_texts(page: Page) -> list[str]:
+    """What people at Aval wrote, as the widget shows it: each bubble's name, then its text."""
+    return [
+        f"{bubble.locator('.who').inner_text()} | {bubble.inner_text().split(chr(10), 1)[-1]}"
+        for bubble in page.locator(f"{WIDGET} .msg.staff").all()
+    ]
+
+
 def reloaded(page: Page) -> bool:
     """Reload the page (the console renders on the server); True once it loaded."""
     page.reload()
@@ -152,10 +161,14 @@ def test_an_executive_takes_a_web_chat_answers_and_hands_it_back(
         staff.get_by_role("button", name="Enviar").click()
         expect(staff.get_by_role("status").filter(has_text="Mensaje enviado")).to_be_visible()
 
-        # The widget shows who took the chat, then the answer (delivered by the courier, fetched by the widget).
-        expect(chat.locator(f"{WIDGET} .msg.bot").last).to_have_text(ANSWER, timeout=30_000)
+        # The widget shows who took the chat, then the answer (delivered by the courier, fetched by the widget),
+        # each in a person's bubble headed by their name; the console's transcript shows the greeting too.
+        expect(chat.locator(f"{WIDGET} .msg.staff").last).to_contain_text(ANSWER, timeout=30_000)
+        assert staff_texts(chat) == [f"{SIGNATURE} | {TAKEOVER}", f"{SIGNATURE} | {ANSWER}"]
         shown = bot_texts(chat)
-        assert shown[len(told) :] == [TAKEOVER, ANSWER]
+        assert shown == told  # none of it in the assistant's bubbles
+        staff.reload()
+        expect(transcript.locator("li.staff", has_text=TAKEOVER)).to_have_count(1)
 
         # Paused: the customer's message reaches the executive, the assistant says nothing.
         again = "tengo una duda con la cuota del auto"
@@ -168,8 +181,8 @@ def test_an_executive_takes_a_web_chat_answers_and_hands_it_back(
 
         staff.get_by_role("button", name="Devolver al asistente").click()
         expect(staff.get_by_role("status").filter(has_text="Devolviste la conversación")).to_be_visible()
-        expect(chat.locator(f"{WIDGET} .msg.bot")).to_have_count(len(shown) + 1, timeout=30_000)
-        assert bot_texts(chat)[-1] == HANDBACK
+        expect(chat.locator(f"{WIDGET} .msg.staff")).to_have_count(3, timeout=30_000)
+        assert staff_texts(chat)[-1] == f"{SIGNATURE} | {HANDBACK}"
 
         before = len(bot_texts(chat))
         write(chat, "hola")
