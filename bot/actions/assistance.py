@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from api_client import ApiError, NotVerified, Policy
 from bot.actions.backend import api, call_api, response_for_error, sender
-from bot.actions.claim.reading import plate_key, policy_by_reference
+from bot.actions.claim.reading import plate_key, policy_by_reference, policy_from_text
 from bot.actions.claim.templates import payload, template
 from insurance_rules import insured_item
 
@@ -56,13 +56,13 @@ class ActionUsefulPhones(Action):
 
 
 def chosen_vehicle(tracker: Tracker, vehicles: list[Policy]) -> Optional[Policy]:
-    """The vehicle the message names by plate or policy number, if any."""
+    """The vehicle the message names by plate or policy number, or by what it is ("para el etios", "la moto")."""
     for name in ("license_plate", "policy_number"):
         for value in tracker.get_latest_entity_values(name):
             found = policy_by_reference(vehicles, str(value))
             if found:
                 return found
-    return None
+    return policy_from_text((tracker.latest_message or {}).get("text") or "", vehicles)
 
 
 class ActionRoadsideAssistance(Action):

@@ -20,6 +20,7 @@ from api_client import AddressLocked, ApiError, Gone, InvalidRequest, NotFound, 
 from bot.actions.backend import api, call_api, minutes_until, per_minutes, response_for_error, sender
 from bot.actions.base import ApiAction, render
 from bot.actions.forms import GuidedFormValidationAction, note, reject
+from bot.actions.unasked import from_entities
 from insurance_rules import digits
 
 PENDING = "pending_request"
@@ -68,6 +69,9 @@ class ValidateSignInForm(GuidedFormValidationAction):
 
     def name(self) -> str:
         return "validate_sign_in_form"
+
+    def extract_email(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return from_entities(tracker, "email", "email")
 
     async def validate_email(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         match = EMAIL_PATTERN.search(str(value or ""))

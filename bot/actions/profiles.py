@@ -16,6 +16,7 @@ from bot.actions.backend import api, call_api, per_minutes, sender
 from bot.actions.base import ApiAction, render
 from bot.actions.choices import client_buttons
 from bot.actions.forms import FAILURES_SLOT, GuidedFormValidationAction, reject
+from bot.actions.unasked import from_entities
 from insurance_rules import InvalidDocumentNumber, digits, parse_document
 
 LINK_SLOTS = ("document_number", "link_policy_number")
@@ -49,11 +50,28 @@ def find_client(clients: list[ClientProfile], value: Any) -> Optional[ClientProf
     return named[0] if len(named) == 1 else None
 
 
+def named_in(clients: list[ClientProfile], text: str) -> Optional[ClientProfile]:
+    """The one linked client a sentence names, by its whole name or its first word ("Carlos", "la panadería")."""
+    words = set(re.findall(r"\w+", plain(text)))
+    said = plain(text)
+    named = [
+        client for client in clients
+        if plain(client.name) in said or (first := plain(client.name).split()[0]) in words and len(first) >= 3
+    ]  # fmt: skip
+    return named[0] if len(named) == 1 else None
+
+
 class ValidateLinkProfileForm(GuidedFormValidationAction):
     """Link a client profile: a valid DNI/CUIL/CUIT, then the number of one of its policies in force."""
 
     def name(self) -> str:
         return "validate_link_profile_form"
+
+    def extract_document_number(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        return from_entities(tracker, "document_number", "document_number")
+
+    def extract_link_policy_number(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        return from_entities(tracker, "link_policy_number", "policy_number")
 
     def validate_document_number(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         number = valid_document(str(value or ""))
@@ -126,6 +144,17 @@ class ValidateUnlinkProfileForm(GuidedFormValidationAction):
 
     def name(self) -> str:
         return "validate_unlink_profile_form"
+
+    async def extract_client_id(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        """The client the message that starts the form names ("sacá a Carlos de mi cuenta"), if exactly one."""
+        if tracker.get_slot("client_id") is not None or tracker.get_slot("requested_slot") is not None:
+            return {}
+        try:
+            clients = await call_api(api().list_clients, sender(tracker))
+        except ApiError:
+            return {}  # the form asks, and says the system is down when it does
+        client = named_in(clients, (tracker.latest_message or {}).get("text") or "")
+        return {"client_id": str(client.id)} if client else {}
 
     async def validate_client_id(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         try:

@@ -247,3 +247,16 @@ def test_a_new_session_stays_paused_while_an_executive_has_the_conversation(api_
     handed_back.events.extend([{"event": "pause"}, {"event": "resume"}])
     events, _ = run(ActionSessionStart(), handed_back)
     assert "pause" not in [event["event"] for event in events]
+
+
+def test_an_email_in_the_message_that_starts_the_sign_in_is_used_and_not_asked(api_env):
+    opening = load_tracker(
+        "request", new_identity(), intent="sign_in", text="quiero ingresar, mi mail es laura.gomez@example.com",
+        entities=[{"entity": "email", "value": "laura.gomez@example.com"}],
+    )  # fmt: skip
+    events, messages = run(ValidateSignInForm(), opening)
+    assert slots_of(events)["email"] == LAURA
+    assert responses(messages) == ["utter_code_sent"]  # the code goes out at once: the next message is the code
+    plain = load_tracker("request", new_identity(), intent="sign_in", text="quiero ingresar")
+    events, messages = run(ValidateSignInForm(), plain)
+    assert "email" not in slots_of(events) and messages == []

@@ -137,3 +137,62 @@ def test_signing_in_again_does_not_call_manual_links_automatic(api_env, sofia):
     events, _ = run(ValidateSignInForm(), load_tracker("in_form", identity, slots=slots, candidates={"code": code}))
     assert slots_of(events)["code"] == "accepted"
     assert slots_of(events)["new_links"] == []
+
+
+def entity(name: str, value: str) -> dict:
+    return {"entity": name, "value": value, "confidence_entity": 0.99}
+
+
+def test_the_opening_message_fills_both_slots_and_nothing_is_asked(api_env):
+    """ "quiero vincular el dni 31.245.877 póliza AU-1048576": read at the form's activation, validated."""
+    tracker = load_tracker(
+        "request", new_identity(), intent="link_client_profile",
+        text="quiero vincular el dni 31.245.877 poliza AU-1048576",
+        entities=[entity("document_number", "31.245.877"), entity("policy_number", "AU-1048576")],
+    )  # fmt: skip
+    events, messages = run(ValidateLinkProfileForm(), tracker)
+    assert slots_of(events) == {"document_number": "31245877", "link_policy_number": "AU-1048576"}
+    assert messages == []
+
+
+def test_an_invalid_document_in_the_opening_message_is_explained_and_the_policy_kept(api_env):
+    tracker = load_tracker(
+        "request", new_identity(), intent="link_client_profile", text="vincular dni 123 poliza AU-1048576",
+        entities=[entity("document_number", "123"), entity("policy_number", "AU-1048576")],
+    )  # fmt: skip
+    events, messages = run(ValidateLinkProfileForm(), tracker)
+    slots = slots_of(events)
+    assert (slots["document_number"], slots["link_policy_number"]) == (None, "AU-1048576")
+    assert responses(messages) == ["utter_explain_document_number"]
+
+
+def test_the_answer_to_the_document_that_also_gives_the_policy_fills_both(api_env):
+    tracker = load_tracker(
+        "in_form", new_identity(), slots={"requested_slot": "document_number"}, intent="inform",
+        text="30709876542 y la poliza es COM-440021", candidates={"document_number": "30709876542"},
+        entities=[entity("document_number", "30709876542"), entity("policy_number", "COM-440021")],
+    )  # fmt: skip
+    events, _ = run(ValidateLinkProfileForm(), tracker)
+    assert slots_of(events) == {"document_number": "30709876542", "link_policy_number": "COM-440021"}
+
+
+def test_a_message_without_the_values_leaves_them_to_be_asked(api_env):
+    tracker = load_tracker("request", new_identity(), intent="link_client_profile", text="quiero vincular un cliente")
+    events, messages = run(ValidateLinkProfileForm(), tracker)
+    assert slots_of(events) == {} and messages == []
+
+
+@pytest.mark.parametrize(
+    ("said", "named"),
+    [("saca a carlos de mi cuenta", "Carlos Benítez"), ("desvincula la panaderia", "Panadería La Espiga S.R.L."),
+     ("quiero desvincular a Carlos Benítez", "Carlos Benítez"), ("sacá a juan", None),
+     ("desvincular un cliente", None)],
+)  # fmt: skip
+def test_the_client_named_in_the_opening_message_is_not_asked(api_env, sofia, said, named):
+    clients = {client.id: client.name for client in MiAvalClient(api_env.url, api_env.token).list_clients(sofia)}
+    assert set(clients.values()) == {"Carlos Benítez", "Panadería La Espiga S.R.L."}
+    tracker = load_tracker("request", sofia, intent="unlink_client_profile", text=said)
+    events, messages = run(ValidateUnlinkProfileForm(), tracker)
+    chosen = slots_of(events).get("client_id")
+    assert (clients[int(chosen)] if chosen else None) == named
+    assert messages == []
