@@ -13,7 +13,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # Rasa's telemetry would try to reach the internet: nothing leaves this machine.
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup services run test train validate test-stories test-python test-assistant nlu-report bench soak lint lock chat screenshots
+.PHONY: help setup services run test train validate test-stories test-python test-assistant nlu-report bench soak lint lock chat screenshots \
+	review-export retrain-check
 
 help:
 	@echo "make run        start the assistant with demo data (see README)"
@@ -22,6 +23,8 @@ help:
 	@echo "make nlu-report held-out accuracy and 5-fold NLU cross-validation (reports/nlu/)"
 	@echo "make bench      latency and throughput of the whole path"
 	@echo "make lint       ruff"
+	@echo "make review-export  the console's reviewed messages to bot/data/nlu/reviewed.yml (and the held-out share)"
+	@echo "make retrain-check  train a candidate, compare it with the current model, keep it if nothing got worse"
 
 setup:
 	@scripts/bootstrap.sh
@@ -77,6 +80,17 @@ screenshots: setup
 	@rm -rf var/screenshots
 	@$(PY) -m pytest tests/console/test_console_browser.py -q --basetemp=var/screenshots
 	@cp var/screenshots/console-screenshots0/console-*.png docs/screenshots/
+	@rm -rf var/screenshots
+	@$(PY) -m pytest tests/console/test_learning_browser.py -q --basetemp=var/screenshots
+	@cp var/screenshots/learning-screenshots0/console-*.png docs/screenshots/
+
+# The messages reviewed in the console's review queue → training data (conversation_facts/review.py).
+review-export: setup
+	@$(PY) -m conversation_facts.review
+
+# A candidate model from the current data, tested as the current one; it replaces it only if no figure got worse.
+retrain-check: setup
+	@nice $(PY) -m launcher.retrain_check
 
 lint: setup
 	@.venv/bin/ruff check .

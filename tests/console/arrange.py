@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import secrets
+import uuid
+from datetime import datetime, timezone
 from typing import Any, Optional
 
 from sqlalchemy import select
 
+from conversation_facts.facts import FactsWriter
 from miaval_api.services import clock
-from models import CancellationRequest, ChatIdentity, HandoffRequest, OutboundMessage, Policy, User
+from models import CancellationRequest, ChatIdentity, HandoffRequest, OutboundMessage, Policy, ReviewItem, User
+from tests.conversation_facts import events as ev
 
 
 def laura(session: Any) -> User:
@@ -61,3 +65,17 @@ def cancellation(stack: Any, policy_number: str = "AU-1048576") -> int:
         session.add(request)
         session.flush()
         return request.id
+
+
+def misunderstood(console: Any, texts: list[tuple[str, str, float]]) -> list[int]:
+    """Customer messages the assistant fell back on, through the facts consumer's writer; their review item ids."""
+    writer = FactsWriter(console.database)
+    key = uuid.uuid4().hex * 2
+    start = datetime.now(timezone.utc).timestamp() - 600
+    for index, (text, guess, confidence) in enumerate(texts):
+        writer.handle(uuid.uuid4().hex, ev.bot(key, start + 10 * index, "¿En qué te ayudo?"))
+        writer.handle(uuid.uuid4().hex, ev.user(key, start + 10 * index + 1, text, "nlu_fallback", 0.4,
+                                                ranking=[("nlu_fallback", 0.5), (guess, confidence)]))  # fmt: skip
+    with console.session() as session:
+        rows = session.scalars(select(ReviewItem.id).where(ReviewItem.conversation == key).order_by(ReviewItem.at))
+        return list(rows)

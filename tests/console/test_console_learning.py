@@ -5,42 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
 import yaml
 from sqlalchemy import func, select
 
 from conversation_facts import demo_month, review
-from conversation_facts.facts import FactsWriter
 from models import ConversationTurn, ReviewItem, SatisfactionAnswer, StaffAuditEntry
-from tests.console.stack import SUPERVISOR, TRAINER, console_stack, signed_in
-from tests.conversation_facts import events as ev
-
-
-@pytest.fixture(scope="module")
-def learning_console(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("console-learning")
-    env = {"REVIEWED_NLU_FILE": str(tmp / "reviewed.yml"), "REVIEWED_HELDOUT_FILE": str(tmp / "heldout.yml")}
-    for stack in console_stack(tmp, "sqlite", extra_env=env):
-        stack.exports = tmp  # type: ignore[attr-defined]
-        yield stack
-
-
-def misunderstood(console, texts: list[tuple[str, str, float]]) -> list[int]:
-    """Customer messages the assistant fell back on, through the consumer's writer; their review item ids."""
-    writer = FactsWriter(console.database)
-    key = uuid.uuid4().hex * 2
-    start = datetime.now(timezone.utc).timestamp() - 600
-    for index, (text, guess, confidence) in enumerate(texts):
-        writer.handle(uuid.uuid4().hex, ev.bot(key, start + 10 * index, "¿En qué te ayudo?"))
-        writer.handle(uuid.uuid4().hex, ev.user(key, start + 10 * index + 1, text, "nlu_fallback", 0.4,
-                                                ranking=[("nlu_fallback", 0.5), (guess, confidence)]))  # fmt: skip
-    with console.session() as session:
-        rows = session.scalars(select(ReviewItem.id).where(ReviewItem.conversation == key).order_by(ReviewItem.at))
-        return list(rows)
+from tests.console.arrange import misunderstood
+from tests.console.stack import SUPERVISOR, TRAINER, signed_in
 
 
 def test_a_trainer_sees_masked_messages_and_turns_them_into_safe_training_data(learning_console):
