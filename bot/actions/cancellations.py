@@ -21,7 +21,7 @@ from bot.actions.backend import api, call_api, sender
 from bot.actions.base import ApiAction, render
 from bot.actions.choices import MAX_BUTTONS, fits
 from bot.actions.formatting import insured_item
-from bot.actions.policies import by_relevance, find_policy, reset_search, state
+from bot.actions.policies import by_relevance, find_policy, policy_named_in, reset_search, state
 
 INTENT = "cancel_policy"
 # The buttons' short codes (payloads must fit Telegram's 64 bytes) and the reason the API records.
@@ -75,6 +75,8 @@ class ActionRequestCancellation(ApiAction):
         policies = by_relevance(await call_api(api().list_policies, sender(tracker)))
         cancellable = [policy for policy in policies if state(policy) in CANCELLABLE]
         policy = find_policy(policies, number, plate)
+        if policy is None and not (number or plate):
+            policy = policy_named_in((tracker.latest_message or {}).get("text") or "", cancellable)
         if policy is not None and policy not in cancellable:
             dispatcher.utter_message(response="utter_cancel_not_active", policy_number=policy.number)
             return forget()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Optional
 
@@ -14,6 +15,8 @@ from api_client import Conflict, Policy
 from bot.actions.backend import api, call_api, sender
 from bot.actions.base import ApiAction, render
 from bot.actions.choices import policy_buttons
+from bot.actions.claim.dates import normalise
+from bot.actions.claim.reading import policy_from_text
 from bot.actions.formatting import day, insured_item, pesos
 from insurance_rules import compact
 
@@ -48,6 +51,29 @@ def find_policy(policies: list[Policy], number: Optional[str], plate: Optional[s
         matches = [p for p in by_relevance(policies) if p.plate and compact(p.plate) == key]
         return matches[0] if matches else None
     return None
+
+
+# How customers name a policy by what it insures ("el certificado de la casa"), by line.
+LINE_WORDS = {
+    "auto": r"auto|coche",
+    "motorcycle": r"moto",
+    "home": r"casa|hogar|depto|departamento",
+    "business": r"comercio|local|negocio",
+    "building": r"consorcio|edificio",
+    "life": r"vida",
+    "personal_accident": r"accidentes personales",
+}
+
+
+def policy_named_in(text: str, policies: list[Policy]) -> Optional[Policy]:
+    """The one policy a message names by plate, number, vehicle ("la moto", "el gol") or what it insures."""
+    found = policy_from_text(text, policies)
+    if found is not None:
+        return found
+    said = normalise(text)
+    lines = [line for line, words in LINE_WORDS.items() if re.search(rf"\b({words})\b", said)]
+    named = [policy for policy in policies if policy.line in lines]
+    return named[0] if len(lines) == 1 and len(named) == 1 else None
 
 
 def reset_search() -> list[EventType]:
@@ -170,6 +196,8 @@ class ActionSendCertificate(ApiAction):
             policy = None
         elif policy is None and len(in_force) == 1:
             policy = in_force[0]
+        elif policy is None:
+            policy = policy_named_in((tracker.latest_message or {}).get("text") or "", in_force)
         if policy is not None:
             await self.send(dispatcher, tracker, policy)
         elif not in_force:
