@@ -6,6 +6,10 @@ intents the assistant has today; `heldout_new_intents.yml` covers the intents
 issue #10 adds. A message of an intent the model does not know yet is counted
 as pending, not as right or wrong, so that the figure for the existing intents
 stays clear; once that intent is trained its messages count like any other.
+The set of issue #17, written by family of phrasing (requests without their
+keyword, complaints, negations, several intents, typos, no accents, voseo,
+WhatsApp style), is one file per family, `heldout_family_<family>.yml`, and
+its accuracy is reported per family.
 
 Intent accuracy counts a FAQ message right only when the response selector
 picks its exact faq/<key>, and a message that falls back (nlu_fallback) counts
@@ -36,6 +40,10 @@ EXISTING_SETS = (HELDOUT_DIR / "heldout.yml", HELDOUT_DIR / "heldout_whatsapp.ym
 # The held-out set of the intents issue #10 adds: pending until the model knows them.
 NEW_INTENT_SETS = (HELDOUT_DIR / "heldout_new_intents.yml",)
 ALL_SETS = EXISTING_SETS + NEW_INTENT_SETS
+# The held-out set written by family (issue #17): one file per family of phrasing,
+# tests/nlu/heldout_family_<family>.yml; its accuracy is reported per family.
+FAMILY_PREFIX = "heldout_family_"
+FAMILY_SETS = tuple(sorted(HELDOUT_DIR.glob(f"{FAMILY_PREFIX}*.yml")))
 MODELS_DIR = ROOT / "var" / "rasa-models"
 
 # The contract's entities plus the one-time code the NLU adds.
@@ -213,6 +221,48 @@ def evaluate(agent: Any, paths: tuple[Path, ...]) -> Evaluation:
     return result
 
 
+def family_of(path: Path) -> str:
+    """The family of a held-out file: its name after heldout_family_."""
+    return path.stem.removeprefix(FAMILY_PREFIX)
+
+
+def evaluate_families(agent: Any) -> dict[str, Evaluation]:
+    """Each family's held-out file evaluated on its own, by family name."""
+    return {family_of(path): evaluate(agent, (path,)) for path in FAMILY_SETS}
+
+
+def all_families(families: dict[str, Evaluation]) -> Evaluation:
+    """The families' evaluations as one."""
+    return sum(families.values(), Evaluation())
+
+
+def families_report(families: dict[str, Evaluation]) -> str:
+    """Accuracy per family, then every miss of the family sets (printed by the report and the tests)."""
+    lines = [f"family {name}: intent accuracy {result.accuracy:.3f} ({result.correct}/{result.total})"
+             for name, result in families.items()]
+    return "\n".join([*lines, all_families(families).report("all families")])
+
+
+def families_section(families: dict[str, Evaluation]) -> list[str]:
+    """The Markdown section of the held-out set by family: accuracy per family and every miss."""
+    total = all_families(families)
+    lines = [
+        "## Held-out messages by family (tests/nlu/heldout_family_*.yml, never in training)",
+        "",
+        "| family | intent accuracy | messages |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {name} | {result.accuracy:.3f} | {result.total} |" for name, result in families.items()]
+    lines += [f"| **all families** | {total.accuracy:.3f} | {total.total} |", ""]
+    lines += ["| family | message | expected | predicted (confidence) |", "|---|---|---|---|"]
+    lines += [
+        f"| {name} | {text} | {gold} | {pred} ({conf:.2f}) |"
+        for name, result in families.items()
+        for text, gold, pred, conf in result.misclassified
+    ] or ["| (none) | | | |"]
+    return lines + [""]
+
+
 def markdown_section(existing: Evaluation, everything: Evaluation) -> list[str]:
     """The held-out part of reports/nlu/summary.md: accuracy and per-intent misses."""
     lines = [
@@ -246,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     existing, new = evaluate(agent, EXISTING_SETS), evaluate(agent, NEW_INTENT_SETS)
     print(existing.report("existing intents"))
     print((existing + new).report("all held-out sets"))
+    print(families_report(evaluate_families(agent)))
     return 0
 
 

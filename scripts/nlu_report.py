@@ -94,7 +94,14 @@ def heldout_section() -> list[str]:
     existing = nlu_heldout.evaluate(agent, nlu_heldout.EXISTING_SETS)
     everything = existing + nlu_heldout.evaluate(agent, nlu_heldout.NEW_INTENT_SETS)
     print(everything.report(f"held-out ({model.name})"), flush=True)
-    return [f"Model: `{model.name}`.", "", *nlu_heldout.markdown_section(existing, everything)]
+    families = nlu_heldout.evaluate_families(agent)
+    print(nlu_heldout.families_report(families), flush=True)
+    return [
+        f"Model: `{model.name}`.",
+        "",
+        *nlu_heldout.families_section(families),
+        *nlu_heldout.markdown_section(existing, everything),
+    ]
 
 
 def write_heldout(out: Path, heldout: list[str]) -> Path:

@@ -44,3 +44,19 @@ def test_heldout_files_are_the_ones_the_report_reads() -> None:
     names = [path.name for path in heldout.ALL_SETS]
     assert names == ["heldout.yml", "heldout_whatsapp.yml", "heldout_new_intents.yml"]
     assert all(path.exists() for path in heldout.ALL_SETS)
+
+
+def test_families_are_the_files_by_family_and_the_section_lists_each_family() -> None:
+    """Each heldout_family_<family>.yml is one family; the section gives its accuracy and every miss."""
+    assert len(heldout.FAMILY_SETS) == 8
+    assert {heldout.family_of(path) for path in heldout.FAMILY_SETS} >= {"no_keyword", "complaint", "negation"}
+    families = {
+        "negation": evaluation(3, [("no quiero mas avisos", "stop_news", "deny", 0.7)], {}),
+        "typos": evaluation(4, [], {}),
+    }
+    assert (heldout.all_families(families).total, heldout.all_families(families).correct) == (8, 7)
+    text = "\n".join(heldout.families_section(families))
+    assert "| negation | 0.750 | 4 |" in text and "| typos | 1.000 | 4 |" in text
+    assert "| **all families** | 0.875 | 8 |" in text
+    assert "| negation | no quiero mas avisos | stop_news | deny (0.70) |" in text
+    assert "family negation: intent accuracy 0.750 (3/4)" in heldout.families_report(families)
