@@ -12,8 +12,7 @@ Which requests may be offered, and their titles, are domain responses
 (``domain/fallback.yml``): ``utter_suggest_<intent>`` for an intent (its
 payload is ``/<intent>``) and ``utter_suggest_faq_<key>`` for a question of the
 help section, whose payload is the question itself, since a button cannot
-carry a response key (the NLU reads it back as that key:
-``tests/nlu/test_suggestions.py``). Greetings, yes, no and data are never
+carry a response key (the NLU reads it back as that key). Greetings, yes, no and data are never
 offered: no such response exists for them.
 """
 

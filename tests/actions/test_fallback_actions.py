@@ -1,8 +1,7 @@
 """The first stage of the two-stage fallback (bot/actions/fallback.py): the likeliest requests as buttons.
 
 The NLU's parse (intent ranking, response selector) is written here as Rasa
-hands it to the action; the trained model's side is tests/nlu/test_suggestions.py
-and the whole loop, end to end, tests/e2e/test_rest_fallback.py.
+hands it to the action.
 """
 
 from __future__ import annotations
