@@ -13,11 +13,18 @@ doubles each time) and after ``COURIER_MAX_ATTEMPTS`` tries the row is
   Twilio's Content API, the news as its variable ``{{1}}``; without a template
   the message waits for the customer's next message and the news go by e-mail.
 - ``web:<id>``: the web chat widget shows it (``GET /webchat/updates``) while
-  open and at the next visit; claim news also go by e-mail.
+  open and at the next visit; claim news and reminders also go by e-mail.
+- ``email:<user id>``: a reminder for a customer with no chat: by e-mail only.
 
 What a person wrote (``channels.staff``) reaches Telegram and WhatsApp headed
 by their name ("Valeria, de Aval: …"); the widget shows the name over a bubble
-of its own. Besides sending, by ``kind``: ``claim_update`` for a customer who
+of its own. A reminder's buttons (``renewal_reminder``, ``claim_followup``,
+``payment_reminder``; miaval_api/services/reminders.py) go as Telegram's inline
+keyboard, as a numbered list on WhatsApp (remembered like the gateway's, so
+"1" is the first button) and as the widget's buttons; outside WhatsApp's window
+each kind has its own template (``TWILIO_RENEWAL_TEMPLATE_SID``...).
+
+Besides sending, by ``kind``: a claim update or a reminder for a customer who
 stopped news is ``opted_out`` and nothing is sent; ``takeover`` first pauses
 the Rasa conversation; ``takeover``, ``staff_reply`` and ``handback`` are
 recorded in the conversation as the staff member's (the console's transcript
@@ -34,21 +41,25 @@ import threading
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Optional
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
 from api_client import ApiError, BackendUnavailable, MiAvalClient
+from channels.choices import CallbackKeys, ChoiceMemory, numbered_list
 from channels.dedup import make_engine
 from channels.outbox import Claimed, Outbox
 from channels.privacy import hashed_sender
 from channels.rasa import RasaClient, RasaUnavailable
+from channels.replies import Button
 from channels.settings import Settings
 from channels.splitting import TELEGRAM_LIMIT, WHATSAPP_LIMIT, split_text
 from channels.staff import signed
 from channels.telegram.bot import make_bot
 from channels.whatsapp.outbound import twilio_client
+from models.outbound import UNASKED_KINDS
+from shared_state import SharedState, state_from_url
 
 log = logging.getLogger("channels.courier")
 
@@ -100,6 +111,7 @@ class Courier:
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._bot: Optional[Bot] = None
         self._twilio: Optional[Client] = None
+        self._state: Optional[SharedState] = None
 
     # -- the loop --------------------------------------------------------------
 
@@ -164,8 +176,15 @@ class Courier:
         self.outbox.retry_at(row.id, self.clock() + timedelta(seconds=wait), reason)
         log.warning("outbound %s to %s: %s; attempt %d again in %.0f s", row.id, tag, reason, row.attempts + 1, wait)
 
+    @property
+    def state(self) -> SharedState:
+        """The gateway's shared state (Redis when configured): WhatsApp's offered options, long callback data."""
+        if self._state is None:
+            self._state = state_from_url(self.settings.shared_state_url)
+        return self._state
+
     def _deliver(self, row: Claimed) -> None:
-        if row.kind == "claim_update":
+        if row.kind in UNASKED_KINDS:
             user = self.outbox.user(row.user_id)
             if user is not None and user.news_opt_out:
                 self.outbox.opted_out(row.id)
@@ -193,24 +212,26 @@ class Courier:
         """Send the text on the sender's channel; how it went ("telegram", "whatsapp_template"...)."""
         channel, _, address = row.sender_id.partition(":")
         if channel == "telegram":
-            return self._telegram(int(address), signed(row.kind, row.staff_name, row.text))
+            return self._telegram(int(address), signed(row.kind, row.staff_name, row.text), row.buttons)
         if channel == "whatsapp":
             return self._whatsapp(row)
         if channel == "web":
-            if row.kind == "claim_update":
+            if row.kind in UNASKED_KINDS:
                 self._email(row)
             return "webchat"  # the widget shows it (GET /webchat/updates)
+        if channel == "email":
+            return self._email_only(row)
         raise GiveUp(f"no channel for sender {channel or '?'}")
 
     # -- Telegram --------------------------------------------------------------
 
-    def _telegram(self, chat_id: int, text: str) -> str:
+    def _telegram(self, chat_id: int, text: str, buttons: tuple[Button, ...] = ()) -> str:
         if not self.settings.telegram_enabled:
             raise GiveUp("telegram is not configured")
         if self._loop is None:
             self._loop = asyncio.new_event_loop()
         try:
-            self._loop.run_until_complete(self._telegram_send(chat_id, text))
+            self._loop.run_until_complete(self._telegram_send(chat_id, text, buttons))
         except (Forbidden, InvalidToken) as exc:
             raise GiveUp(f"telegram refused: {type(exc).__name__}") from exc
         except BadRequest as exc:
@@ -219,13 +240,22 @@ class Courier:
             raise Retry(f"telegram: {type(exc).__name__}") from exc
         return "telegram"
 
-    async def _telegram_send(self, chat_id: int, text: str) -> None:
+    async def _telegram_send(self, chat_id: int, text: str, buttons: tuple[Button, ...]) -> None:
         if self._bot is None:
             bot = make_bot(self.settings)
             await bot.initialize()
             self._bot = bot
-        for chunk in split_text(text, TELEGRAM_LIMIT):
-            await self._bot.send_message(chat_id, chunk)  # plain text: what staff type is not markup
+        chunks = split_text(text, TELEGRAM_LIMIT)
+        for index, chunk in enumerate(chunks):
+            markup = self._keyboard(buttons) if buttons and index == len(chunks) - 1 else None
+            await self._bot.send_message(chat_id, chunk, reply_markup=markup)  # plain text: staff's is not markup
+
+    def _keyboard(self, buttons: tuple[Button, ...]) -> InlineKeyboardMarkup:
+        """One button per row, as the gateway's answers (callback_data within 64 bytes, else a shared key)."""
+        keys = CallbackKeys(self.state)
+        return InlineKeyboardMarkup.from_column(
+            [InlineKeyboardButton(button.title, callback_data=keys.data_for(button.payload)) for button in buttons]
+        )
 
     # -- WhatsApp --------------------------------------------------------------
 
@@ -239,19 +269,33 @@ class Courier:
         now = self.clock()
         inside = isinstance(last, (int, float)) and now - datetime.fromtimestamp(last, timezone.utc) < WHATSAPP_WINDOW
         text = signed(row.kind, row.staff_name, row.text)
+        text = f"{text}\n\n{numbered_list(row.buttons)}" if row.buttons else text
+        template = self._template(row.kind)
+        if inside or template:
+            ChoiceMemory(self.state).offer(row.sender_id, row.buttons)  # "1" is the first button, as in answers
         if inside:
             for chunk in split_text(text, WHATSAPP_LIMIT):
                 self._twilio_create(to=row.sender_id, body=chunk)
             return "whatsapp"
-        if settings.twilio_news_template_sid:
+        if template:
+            variable = " ".join(text.split())  # WhatsApp refuses a template variable with line breaks
             self._twilio_create(
                 to=row.sender_id,
-                content_sid=settings.twilio_news_template_sid,
-                content_variables=json.dumps({"1": text}, ensure_ascii=False),
+                content_sid=template,
+                content_variables=json.dumps({"1": variable}, ensure_ascii=False),
             )
             return "whatsapp_template"
         self._email(row)
         raise Wait("outside the WhatsApp window, no template", now + WINDOW_RECHECK)
+
+    def _template(self, kind: str) -> str:
+        """The approved template for this kind of message outside the window ("" when there is none)."""
+        settings = self.settings
+        return {
+            "renewal_reminder": settings.twilio_renewal_template_sid,
+            "claim_followup": settings.twilio_claim_followup_template_sid,
+            "payment_reminder": settings.twilio_payment_template_sid,
+        }.get(kind, settings.twilio_news_template_sid)
 
     def _twilio_create(self, **arguments: Any) -> None:
         assert self._twilio is not None
@@ -267,6 +311,19 @@ class Courier:
             raise Retry(f"twilio: {type(exc).__name__}") from exc
 
     # -- e-mail ------------------------------------------------------------------
+
+    def _email_only(self, row: Claimed) -> str:
+        """A customer with no chat: the message by e-mail, or never (no verified address, news stopped)."""
+        if row.emailed_at is not None:
+            return "email"
+        try:
+            if self.api.email_outbound(row.id):
+                return "email"
+        except BackendUnavailable as exc:
+            raise Retry("api or mail unavailable for the e-mail") from exc
+        except ApiError as exc:
+            raise GiveUp(f"no e-mail: {exc.code}") from exc
+        raise GiveUp("no verified address to e-mail")
 
     def _email(self, row: Claimed) -> None:
         """The news by e-mail to the customer's verified address: the API sends it once and records it."""

@@ -17,6 +17,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.orm import Session, aliased
 
+from channels.replies import Button
 from models import OutboundMessage, User
 
 
@@ -34,6 +35,7 @@ class Claimed:
     created_at: datetime
     sent_at: Optional[datetime]
     emailed_at: Optional[datetime]
+    buttons: tuple[Button, ...] = ()
 
 
 def _due(now: datetime):
@@ -48,11 +50,20 @@ def _due(now: datetime):
     )
 
 
+def buttons_of(stored: Optional[list[dict[str, str]]]) -> tuple[Button, ...]:
+    """A row's buttons (a reminder's), as the channels render them."""
+    return tuple(Button(item["title"], item["payload"]) for item in stored or ())
+
+
 def shown_in_webchat(engine: Engine, sender_id: str, after: int, limit: int = 50) -> list[Row]:
-    """``(id, text, kind, staff_name)`` of the messages for this web chat sent after row ``after``, oldest first."""
+    """``(id, text, kind, staff_name, buttons)`` of the messages for this web chat sent after row ``after``, oldest
+    first."""
     with Session(engine) as session:
         rows = session.execute(
-            select(OutboundMessage.id, OutboundMessage.text, OutboundMessage.kind, OutboundMessage.staff_name)
+            select(
+                OutboundMessage.id, OutboundMessage.text, OutboundMessage.kind, OutboundMessage.staff_name,
+                OutboundMessage.buttons,
+            )  # fmt: skip
             .where(
                 OutboundMessage.sender_id == sender_id,
                 OutboundMessage.id > after,
@@ -92,6 +103,7 @@ class Outbox:
                         id=row.id, sender_id=row.sender_id, kind=row.kind, text=row.text, user_id=row.user_id,
                         staff_name=row.staff_name, attempts=row.attempts, created_at=row.created_at,
                         sent_at=row.sent_at, emailed_at=row.emailed_at,
+                        buttons=buttons_of(row.buttons),
                     )  # fmt: skip
         return None
 

@@ -69,6 +69,11 @@ class Settings:
     # An approved WhatsApp template (Twilio Content API, HX...) for news outside the 24-hour window; its one
     # variable {{1}} is the news. Empty: such news wait for the customer's next message (and go by e-mail).
     twilio_news_template_sid: str = env("TWILIO_NEWS_TEMPLATE_SID")
+    # Approved templates (Content API, ``HX…``) for each kind of reminder outside WhatsApp's 24-hour window;
+    # ``{{1}}`` is the reminder with its numbered options. Without one that reminder waits for the window.
+    twilio_renewal_template_sid: str = env("TWILIO_RENEWAL_TEMPLATE_SID")
+    twilio_claim_followup_template_sid: str = env("TWILIO_CLAIM_FOLLOWUP_TEMPLATE_SID")
+    twilio_payment_template_sid: str = env("TWILIO_PAYMENT_TEMPLATE_SID")
     # The courier (python -m channels.courier): how often it looks for messages to deliver, how many tries
     # a message gets before it is marked failed, the first wait after a failure (doubled each time), and how
     # long a claimed message stays with the courier that claimed it.

@@ -30,7 +30,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from channels.assistant import IncomingFile
 from channels.gateway import current_gateway
-from channels.outbox import shown_in_webchat
+from channels.outbox import buttons_of, shown_in_webchat
 from channels.replies import DocumentReply, ImageReply, Reply, SignedOut, TextReply
 from channels.settings import origin
 from channels.staff import label
@@ -209,6 +209,9 @@ def updates() -> Response:
         return _bad_request("invalid_cursor", "after must be a cursor from an earlier answer.")
     found = shown_in_webchat(current_gateway().deliveries.engine, sender, after)
     return jsonify({
-        "messages": [{**to_json(TextReply(row.text)), "from_person": label(row.kind, row.staff_name)} for row in found],
+        "messages": [
+            {**to_json(TextReply(row.text, buttons_of(row.buttons))), "from_person": label(row.kind, row.staff_name)}
+            for row in found
+        ],
         "cursor": found[-1].id if found else after,
     })  # fmt: skip

@@ -1,7 +1,7 @@
 """Who on the staff may do what. The one place that decides: every page asks :func:`allowed`.
 
 - executive: the handoff queue, the claims inbox, cancellations and tasks;
-- supervisor: all of that, every producer's report, staff accounts and the audit;
+- supervisor: all of that, every producer's report, staff accounts and the audit; pausing a kind of reminder;
 - producer: only the reports on their own clients (never the queue, never another producer's clients);
 - trainer: only the review queue (what the assistant misunderstood, masked) and its export to training data;
   the board ("Tablero") is the supervisors'.
@@ -20,6 +20,8 @@ AREAS: dict[str, frozenset[str]] = {
     "claims": frozenset({"executive", "supervisor"}),
     "cancellations": frozenset({"executive", "supervisor"}),
     "tasks": frozenset({"executive", "supervisor"}),
+    "reminders": frozenset({"executive", "supervisor"}),
+    "reminder_pauses": frozenset({"supervisor"}),
     "reports": frozenset({"producer", "supervisor"}),
     "staff": frozenset({"supervisor"}),
     "audit": frozenset({"supervisor"}),

@@ -36,9 +36,11 @@ def create_app(settings: Optional[Settings] = None, database: Optional[Database]
     app.extensions["console.database"] = database or Database(settings.database_url)
     CSRFProtect(app)
 
-    from console import auth, board, cancellations, claims, handoffs, reports, review, staff
+    from console import auth, board, cancellations, claims, handoffs, reminders, reports, review, staff
 
-    for blueprint in (auth.bp, handoffs.bp, claims.bp, cancellations.bp, reports.bp, staff.bp, review.bp, board.bp):
+    for blueprint in (
+        auth.bp, handoffs.bp, claims.bp, cancellations.bp, reminders.bp, reports.bp, staff.bp, review.bp, board.bp
+    ):
         app.register_blueprint(blueprint)
     app.before_request(auth.load_staff)
 

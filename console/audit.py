@@ -16,6 +16,7 @@ ACTIONS = (
     "cancellation_confirm", "cancellation_done", "cancellation_refused", "confirmation_download",
     "report_view", "report_csv", "staff_create", "staff_activate", "staff_deactivate",
     "review_annotate", "review_noise", "review_export",
+    "reminder_pause", "reminder_resume",
 )  # fmt: skip
 
 

@@ -49,6 +49,19 @@ LINES = {
     "personal_accident": "Accidentes personales",
 }
 POLICY_STATUSES = {"active": "Vigente", "expired": "Vencida", "cancelled": "Dada de baja"}
+# Reminders Aval sends first (miaval_api/services/reminders.py) and how their delivery went (models/outbound.py).
+REMINDER_KINDS = {
+    "renewal_reminder": "Renovaciones",
+    "claim_followup": "Denuncias sin archivos",
+    "payment_reminder": "Cuotas por vencer",
+}
+OUTBOUND_STATUSES = {
+    "pending": "Por enviar",
+    "delivered": "Enviado",
+    "failed": "No se pudo enviar",
+    "opted_out": "No enviado: no quiere novedades",
+}
+CHANNELS = {"telegram": "Telegram", "whatsapp": "WhatsApp", "web": "Chat web", "email": "E-mail"}
 HANDOFF_STATUSES = {"open": "Esperando", "taken": "Atendiendo", "closed": "Devuelta al asistente"}
 CANCELLATION_STATUSES = {
     "requested": "Pedida",

@@ -21,6 +21,7 @@ from launcher.services import (
     prepare_database,
     prepare_facts_demo,
     purge_command,
+    reminders_command,
     service_env,
     start_actions,
     start_api,
@@ -36,6 +37,7 @@ from launcher.supervision import Supervisor
 from launcher.training import train_if_changed
 
 PURGE_EVERY_SECONDS = 24 * 3600
+REMINDERS_EVERY_SECONDS = 3600
 
 
 def secrets_for(service: str, values: dict[str, str]) -> dict[str, str]:
@@ -48,6 +50,13 @@ def purge_old_data(env: dict[str, str]) -> None:
     completed = subprocess.run(purge_command(), cwd=ROOT, env=env)
     if completed.returncode != 0:
         print("the retention purge failed; the services start anyway", file=sys.stderr)
+
+
+def write_reminders(env: dict[str, str]) -> None:
+    """``python -m miaval_api reminders``: the reminders due, written to the outbox for the courier, once."""
+    completed = subprocess.run(reminders_command(), cwd=ROOT, env=env)
+    if completed.returncode != 0:
+        print("the reminders run failed; it is tried again in an hour", file=sys.stderr)
 
 
 def run() -> int:
@@ -83,6 +92,7 @@ def run() -> int:
     )
     purge_old_data(purge_env)
     next_purge = time.monotonic() + PURGE_EVERY_SECONDS
+    next_reminders = time.monotonic()  # the first run once everything is up
     train_if_changed()
     services = []
     polling = None
@@ -164,6 +174,9 @@ def run() -> int:
             if time.monotonic() >= next_purge:  # the retention purge, every day while running
                 purge_old_data(purge_env)
                 next_purge = time.monotonic() + PURGE_EVERY_SECONDS
+            if time.monotonic() >= next_reminders:  # the reminders due, every hour while running
+                write_reminders(purge_env)
+                next_reminders = time.monotonic() + REMINDERS_EVERY_SECONDS
     except KeyboardInterrupt:
         print("\nStopping ...")
         return 0

@@ -215,6 +215,11 @@ def purge_command() -> list[str]:
     return [str(APP_BIN / "python"), "-m", "miaval_api", "purge"]
 
 
+def reminders_command() -> list[str]:
+    """The reminders due, written to the outbox (miaval_api/services/reminders.py), once: run it hourly."""
+    return [str(APP_BIN / "python"), "-m", "miaval_api", "reminders"]
+
+
 def tracker_store_command() -> list[str]:
     """Creates the conversation store's tables once, before Rasa replicas start together (Rasa's environment)."""
     return [str(RASA_BIN / "python"), "-m", "conversation_store"]

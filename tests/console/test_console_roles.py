@@ -20,6 +20,7 @@ PAGES = {
     "/denuncias/SIN-000123": {"executive", "supervisor"},
     "/denuncias/SIN-000123/constancia": {"executive", "supervisor"},
     "/bajas/": {"executive", "supervisor"},
+    "/recordatorios/": {"executive", "supervisor"},
     "/reportes/": {"producer", "supervisor"},
     "/reportes/polizas.csv": {"producer", "supervisor"},
     "/equipo/": {"supervisor"},

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from cryptography.fernet import Fernet
 
-from launcher.__main__ import PURGE_EVERY_SECONDS
+from launcher.__main__ import PURGE_EVERY_SECONDS, REMINDERS_EVERY_SECONDS
 from launcher.health import HEALTH_PATHS
 from launcher.paths import APP_BIN, MODEL_PATH, RASA_BIN, ROOT, prediction_graphs
 from launcher.services import (
@@ -33,6 +33,7 @@ from launcher.services import (
     migrate_command,
     purge_command,
     rasa_command,
+    reminders_command,
     tracker_store_command,
 )
 from miaval_api.settings import Settings as ApiSettings
@@ -58,6 +59,7 @@ ROLES = {
     "api-migrate": "api",
     "api": "api",
     "purge": "api",
+    "reminders": "api",
     "actions": "actions",
     "tracker-store": "rasa",
     "gateway": "gateway",
@@ -137,6 +139,7 @@ def test_the_commands_are_the_launchers():
     assert command_of("api") == api_command(LAUNCHER.api_port, api.serve_workers, api.serve_threads, CONTAINER_HOST)
     assert command_of("api-migrate") == migrate_command()
     assert command_of("purge") == purge_command()
+    assert command_of("reminders") == reminders_command()
     assert command_of("actions") == actions_command(LAUNCHER.actions_port)
     assert command_of("tracker-store") == tracker_store_command()
     for name in replicas():
@@ -303,13 +306,22 @@ def test_only_the_gateway_and_the_console_are_published_on_loopback():
     }
 
 
+def test_the_reminders_run_hourly():
+    """The entrypoint repeats the command every REMINDERS_EVERY_SECONDS, as `make run` does."""
+    shell, flag, script, name = services()["reminders"]["entrypoint"]
+    assert (shell, flag) == ("sh", "-c")
+    loop = ["while", ":;", "do", "$@;", "sleep", f"{REMINDERS_EVERY_SECONDS};", "done"]
+    assert shlex.split(script.replace("$$", "$")) == loop
+    assert name and not name.startswith("-")
+
+
 def test_services_wait_for_what_must_come_first():
     def waits_for(name: str, other: str, condition: str) -> bool:
         return (services()[name].get("depends_on") or {}).get(other, {}).get("condition") == condition
 
     for name in replicas():
         assert waits_for(name, "tracker-store", "service_completed_successfully"), name
-    for name in ("api", "purge", "gateway", "courier", "console"):
+    for name in ("api", "purge", "reminders", "gateway", "courier", "console"):
         assert waits_for(name, "api-migrate", "service_completed_successfully"), name
     for name, service in services().items():
         assert set(service.get("depends_on") or {}) <= set(services()), name

@@ -21,6 +21,7 @@ from launcher.services import (
     migrate_command,
     purge_command,
     rasa_command,
+    reminders_command,
     tracker_store_command,
 )
 from miaval_api.settings import Settings as ApiSettings
@@ -42,6 +43,7 @@ DEPLOY = ROOT / "deploy" / "systemd"
 UNITS = {
     "miaval-api.service": "api",
     "miaval-purge.service": "api",
+    "miaval-reminders.service": "api",
     "miaval-actions.service": "actions",
     "miaval-tracker-store.service": "rasa",
     "miaval-rasa@.service": "rasa",
@@ -105,7 +107,7 @@ def test_no_secret_is_shipped_in_an_environment_file(name):
 
 def test_every_required_variable_of_each_service_is_in_its_file():
     for name, service in UNITS.items():
-        if name in ("miaval-purge.service", "miaval-tracker-store.service"):
+        if name in ("miaval-purge.service", "miaval-reminders.service", "miaval-tracker-store.service"):
             continue
         missing = missing_required(service, environment_of(name))
         assert not missing, f"{name} lacks {sorted(missing)}"
@@ -127,6 +129,7 @@ def test_the_commands_are_the_launchers():
         assert command(unit("miaval-rasa@.service")["ExecStart"][0], str(port)) == rasa_command(port, MODEL_PATH)
     assert command(unit("miaval-api.service")["ExecStartPre"][0]) == migrate_command()
     assert command(unit("miaval-purge.service")["ExecStart"][0]) == purge_command()
+    assert command(unit("miaval-reminders.service")["ExecStart"][0]) == reminders_command()
     assert command(unit("miaval-tracker-store.service")["ExecStart"][0]) == tracker_store_command()
 
 
@@ -161,3 +164,9 @@ def test_the_process_variables_are_the_launchers():
                 assert value == given[key], (name, key)
         assert keys["WorkingDirectory"] == [INSTALL_DIR]
         assert environment_of(name)["PYTHONPATH"] == INSTALL_DIR
+
+
+def test_the_reminders_run_hourly_with_the_target():
+    """The timer starts the reminders every hour (make run does too) and comes with miaval.target."""
+    assert unit("miaval-reminders.timer")["OnCalendar"] == ["hourly"]
+    assert "miaval-reminders.timer" in " ".join(unit("miaval.target")["Wants"]).split()
