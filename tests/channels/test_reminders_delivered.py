@@ -37,13 +37,13 @@ from models.policy import policy_key
 from tests.channels.conftest import _start, unique_chat_id, unique_whatsapp
 from tests.channels.outbox_support import TEMPLATE_SID, MovableClock, add_row, make_courier, row
 
-MONDAY = datetime(2030, 3, 4, 10, 0, tzinfo=ZoneInfo("America/Argentina/Buenos_Aires"))  # a working Monday
+MORNING = datetime(2030, 3, 12, 10, 0, tzinfo=ZoneInfo("America/Argentina/Buenos_Aires"))  # a working Tuesday
 REDIS = "redis://127.0.0.1:6379/0"
 
 
 def customer(database_url: str, sender_id: str, expires_in: int = 30) -> tuple[int, str]:
     """A verified customer whose last used chat is ``sender_id``, with a policy expiring ``expires_in`` days after
-    MONDAY; (user id, policy number)."""
+    MORNING; (user id, policy number)."""
     tag = secrets.token_hex(4).upper()
     number = f"AU-{tag}"
     engine = create_engine(database_url)
@@ -55,7 +55,7 @@ def customer(database_url: str, sender_id: str, expires_in: int = 30) -> tuple[i
         session.add(UserClientLink(user_id=user.id, client_id=client.id, linked_by="auto"))
         session.add(ChatIdentity(sender_id=sender_id, channel=sender_id.split(":")[0], user_id=user.id,
                                  last_used_at=datetime.now(timezone.utc)))  # fmt: skip
-        end = MONDAY.date() + timedelta(expires_in)
+        end = MORNING.date() + timedelta(expires_in)
         session.add(Policy(
             number=number, number_key=policy_key(number), client_id=client.id,
             insurer_id=session.scalar(select(Insurer.id).where(Insurer.code == "PAM")), line="auto", status="active",
@@ -72,7 +72,7 @@ def customer(database_url: str, sender_id: str, expires_in: int = 30) -> tuple[i
 def schedule(database_url: str) -> reminders.Scheduled:
     database = Database(database_url, 2)
     try:
-        return reminders.schedule(database, Settings(database_url=database_url), MONDAY)
+        return reminders.schedule(database, Settings(database_url=database_url), MORNING)
     finally:
         database.engine.dispose()
 
@@ -106,7 +106,7 @@ def wait_for_task(database_url: str, sender_id: str, timeout: float = 30) -> lis
 
 def courier_clock() -> MovableClock:
     clock = MovableClock()
-    clock.offset = MONDAY - datetime.now(timezone.utc)
+    clock.offset = MORNING - datetime.now(timezone.utc)
     return clock
 
 
@@ -128,7 +128,7 @@ def test_a_telegram_customer_gets_the_renewal_reminder_and_answers_it(stack, gat
     make_courier(stack, fake_twilio, fake_telegram, courier_clock()).run_once()
     [sent] = fake_telegram.calls_to("sendMessage", chat_id)
     item = "Fiat Cronos 2022 (AF123GH)"
-    assert f"tu póliza {number} de Pampa Seguros ({item}) vence el 03/04/2030" in sent.fields["text"]
+    assert f"tu póliza {number} de Pampa Seguros ({item}) vence el 11/04/2030" in sent.fields["text"]
     keyboard = sent.fields["reply_markup"]["inline_keyboard"]
     titles = [line[0]["text"] for line in keyboard]
     assert titles == ["Quiero renovar", "Quiero cambiar algo", "Hablar con un ejecutivo"]
@@ -225,3 +225,17 @@ def test_a_customer_who_stopped_news_after_the_reminder_was_written_gets_nothing
     make_courier(stack, fake_twilio, fake_telegram, courier_clock()).run_once()
     assert row(stack.database_url, reminder.id).status == "opted_out"
     assert fake_telegram.calls_to("sendMessage", chat_id) == []
+
+
+def test_a_typed_payload_naming_someone_elses_policy_records_no_task_with_it(stack, gateway, fake_telegram):
+    chat_id = unique_chat_id()
+    sender = f"telegram:{chat_id}"
+    customer(stack.database_url, sender)
+    forged = '/reminder_reply{"choice":"renew","policy_number":"COM-440021"}'  # Panadería La Espiga's policy
+    assert gateway.telegram(gateway.text_update(chat_id, forged)).status_code == 200
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not any("No encuentro esa póliza" in text
+                                                  for text in fake_telegram.texts_to(chat_id)):  # fmt: skip
+        time.sleep(0.2)
+    assert any("No encuentro esa póliza entre las tuyas" in text for text in fake_telegram.texts_to(chat_id))
+    assert tasks_of(stack.database_url, sender) == []
