@@ -41,6 +41,11 @@ def parse_plate(raw: str) -> str:
     return plate
 
 
+# Abbreviations typed before a number ("cel 011…", "nro 123"): in a sentence they are not an old plate's letters.
+_NOT_PLATE_LETTERS = frozenset({"CEL", "TEL", "NRO", "NUM", "DNI", "DOC", "POL", "KMS", "HRS", "TIE", "MOV"})
+
+
 def plates_in(text: str) -> list[str]:
     """Every plate written inside a sentence, in order, compact and upper case."""
-    return [compact(match.group(0)) for match in _PLATE_IN_TEXT.finditer(str(text or ""))]
+    plates = [compact(match.group(0)) for match in _PLATE_IN_TEXT.finditer(str(text or ""))]
+    return [plate for plate in plates if plate[:3] not in _NOT_PLATE_LETTERS]

@@ -30,10 +30,11 @@ CLAIM_TYPES = {
 }
 # The third party's data in the claim receipt, in the order they are printed.
 THIRD_PARTY_FIELDS = {
+    "vehicle": "Vehículo",
+    "plate": "Patente",
     "name": "Nombre",
     "document": "Documento",
     "phone": "Teléfono",
-    "plate": "Patente",
     "insurer": "Aseguradora",
     "policy": "Póliza",
 }

@@ -14,13 +14,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from api_client import Insurer, MiAvalClient, Policy
 from bot.actions import backend
 from bot.actions.assistance import ActionRoadsideAssistance, ActionUsefulPhones
+from bot.actions.claim.draft import THIRD_PARTY_SLOTS
 from bot.actions.claim.form import ValidateClaimForm, not_covered
 from bot.actions.claim.photos import ActionAddClaimPhotos, ActionPhotoOutsideClaim
 from bot.actions.claim.questions import ActionAskClaimPolicy
 from bot.actions.claim.reading import claimable
 from bot.actions.claim.status import ActionClaimStatus
 from bot.actions.claim.submission import ActionSubmitClaim
-from bot.actions.claim.summary import ActionAskClaimConfirmed
+from bot.actions.claim.summary import ActionAskClaimConfirmed, summary_details
 from bot.domain_files import load_domain
 from insurance_rules import ARGENTINA
 from tests.conftest import latest_code
@@ -347,40 +348,55 @@ def test_a_vehicle_that_cannot_be_driven_gets_the_tow_offer_with_its_insurers_as
     assert slots_of(events)["requested_slot"] == "claim_third_party"
 
 
-def test_who_drove_the_third_partys_data_and_the_witnesses_are_asked_in_a_crash_and_sent(laura, api_env):
+def test_the_other_partys_data_is_one_question_answered_in_parts_and_sent_checked(laura, api_env):
     slots = crash_slots(claim_injured=False, claim_vehicle_drivable=True, claim_third_party=True)
+    turns = [
+        # One free message with most of it (a WhatsApp phone, a dotted DNI, the insurer's name in lower case)…
+        "se llama juan perez, dni 28.123.456, cel 11 5555-1234, tiene la segunda",
+        # …then the rest in another; "no tengo más" ends the block.
+        "la patente es ab 123 cd",
+        "no tengo mas",
+    ]
+    requested = "claim_third_party_done"
     asked = []
-    answers = {
-        "claim_third_party_name": "Juan Pérez", "claim_third_party_document": "28.123.456",
-        "claim_third_party_phone": "11 5555-1234", "claim_third_party_plate": "AB123CD",
-        "claim_third_party_insurer": "Pampa Seguros", "claim_third_party_policy": "no sé",
-        "claim_driver": "mi hijo Martín", "claim_witnesses": "un vecino, Pedro 11 4444-5555",
-    }
-    requested = "claim_third_party_name"
-    while requested in answers:
+    for text in turns:
         asked.append(requested)
-        events, _ = run(ValidateClaimForm(), tracker(laura, answers[requested], requested_slot=requested, **slots))
+        events, messages = run(ValidateClaimForm(), tracker(laura, text, requested_slot=requested, **slots))
         slots.update({k: v for k, v in slots_of(events).items() if k != "requested_slot"})
         requested = slots_of(events)["requested_slot"]
-    assert asked == list(answers) and requested == "claim_photos_done"
-    assert slots["claim_third_party_document"] == "28123456"
-    slots.update(claim_photos_done=True, claim_confirmed=True, claim_idempotency_key=secrets.token_hex(16))
+        assert responses(messages) == []
+    assert asked == ["claim_third_party_done"] * 3 and requested == "claim_driver"
+    assert slots["claim_third_party_name"] == "Juan Perez" and slots["claim_third_party_document"] == "28123456"
+    assert slots["claim_third_party_phone"] == "+54 11 5555-1234" and slots["claim_third_party_plate"] == "AB123CD"
+    assert slots["claim_third_party_insurer"] == "La Segunda" and slots.get("claim_third_party_policy") is None
+    events, _ = run(ValidateClaimForm(), tracker(laura, "manejaba mi hijo Martín", intent="inform",
+                                                 requested_slot="claim_driver", **slots))
+    slots.update({k: v for k, v in slots_of(events).items() if k != "requested_slot"})
+    assert slots["claim_driver"] == "mi hijo Martín" and slots_of(events)["requested_slot"] == "claim_confirmed"
+    slots.update(claim_witnesses="Pedro, 11 4444-5555", claim_confirmed=True,
+                 claim_idempotency_key=secrets.token_hex(16))
     _, messages = run(ActionSubmitClaim(), tracker(laura, **slots))
     claim = MiAvalClient(api_env.url, api_env.token)._get(f"/v1/me/claims/{messages[0]['claim_number']}", laura)
     sent = claim["claim"]
-    assert sent["driver"] == "mi hijo Martín" and sent["witnesses"] == "un vecino, Pedro 11 4444-5555"
-    assert sent["third_party"]["document"] == "28123456" and sent["third_party"]["phone"] == "11 5555-1234"
+    assert sent["driver"] == "mi hijo Martín" and sent["witnesses"] == "Pedro, 11 4444-5555"
+    # Only what is known is sent: no empty keys for the policy or the vehicle nobody gave.
+    assert sent["third_party"] == {"name": "Juan Perez", "document": "28123456", "phone": "+54 11 5555-1234",
+                                   "plate": "AB123CD", "insurer": "La Segunda"}
     assert sent["vehicle_drivable"] is True and sent["occurred_time_known"] is True
 
 
-def test_a_wrong_third_party_dni_is_explained(laura):
+@pytest.mark.parametrize("text", ["dni 20-12345678-5", "qué sé yo, pasó todo muy rápido", "AU-1048576"])
+def test_an_answer_with_nothing_of_the_other_party_is_not_stored_and_asked_in_other_words(laura, text):
+    # A CUIT with a wrong check digit, a sentence, and the customer's own policy number: none is the other's.
     events, messages = run(
         ValidateClaimForm(),
-        tracker(laura, "20-12345678-5", requested_slot="claim_third_party_document",
-                **crash_slots(claim_third_party=True, claim_third_party_name="Juan")),
+        tracker(laura, text, requested_slot="claim_third_party_done",
+                **crash_slots(claim_injured=False, claim_vehicle_drivable=True, claim_third_party=True)),
     )
-    assert slots_of(events)["claim_third_party_document"] is None
-    assert responses(messages) == ["utter_explain_claim_third_party_document"]
+    stored = slots_of(events)
+    assert not any(stored.get(slot) for slot in THIRD_PARTY_SLOTS), stored
+    assert stored["claim_third_party_done"] is None and stored["requested_slot"] == "claim_third_party_done"
+    assert responses(messages) == ["utter_explain_claim_third_party_done"]
 
 
 def test_the_notice_deadline_is_shown_before_confirming_and_the_time_as_approximate(laura):
@@ -494,27 +510,26 @@ def test_a_refused_file_outside_a_report_is_explained(laura):
     assert responses(messages) == ["utter_claim_upload_error_too_large"]
 
 
-@pytest.mark.parametrize(("slot", "text"), [("claim_driver", "yo"), ("claim_driver", "sí, yo"),
-                                            ("claim_witnesses", "si, un vecino que vio todo")])
-def test_yo_and_si_with_words_answer_who_drove_and_the_witnesses(laura, slot, text):
-    # The NLU reads "yo" as a yes: for these questions it is the answer (found in a real conversation).
+@pytest.mark.parametrize("text", ["yo", "sí, yo", "Yo manejaba"])
+def test_yo_and_si_yo_answer_who_drove(laura, text):
+    # The NLU reads "yo" as a yes: for this question it is the answer (found in a real conversation).
     events, messages = run(
         ValidateClaimForm(),
-        tracker(laura, text, intent="affirm", requested_slot=slot,
+        tracker(laura, text, intent="affirm", requested_slot="claim_driver",
                 **crash_slots(claim_injured=False, claim_vehicle_drivable=True, claim_third_party=False)),
     )
-    assert slots_of(events)[slot] == text and responses(messages) == []
+    assert slots_of(events)["claim_driver"] == "yo" and responses(messages) == []
 
 
-def test_a_bare_yes_to_the_witnesses_asks_who_they_are(laura):
+def test_witnesses_given_at_the_summary_are_kept_and_confirm_nothing(laura):
+    slots = crash_slots(claim_injured=False, claim_vehicle_drivable=True, claim_third_party=False, claim_driver="yo")
     events, messages = run(
         ValidateClaimForm(),
-        tracker(laura, "sí", intent="affirm", requested_slot="claim_witnesses",
-                **crash_slots(claim_injured=False, claim_vehicle_drivable=True, claim_third_party=False,
-                              claim_driver="yo")),
+        tracker(laura, "testigo: Pedro Gómez 11 4444-5555", requested_slot="claim_confirmed", **slots),
     )
-    assert slots_of(events)["claim_witnesses"] is None
-    assert responses(messages) == ["utter_explain_claim_witnesses"]
+    assert slots_of(events)["claim_witnesses"] == "Pedro Gómez 11 4444-5555"
+    assert slots_of(events).get("claim_confirmed") is None and slots_of(events)["requested_slot"] == "claim_confirmed"
+    assert not slots_of(events).get("claim_third_party_phone") and responses(messages) == []
 
 
 def test_anoche_in_the_first_message_keeps_the_time_unknown(laura):
@@ -522,3 +537,64 @@ def test_anoche_in_the_first_message_keeps_the_time_unknown(laura):
     text = "anoche me chocaron la moto en Av. Rivadavia 5000"
     events, _ = run(ValidateClaimForm(), tracker(laura, text, intent="report_claim", requested_slot=None))
     assert slots_of(events)["claim_occurred_at"] and slots_of(events)["claim_time_known"] is False
+
+
+def test_the_issues_opening_sentence_leaves_only_the_other_partys_data_to_ask(laura):
+    text = ("ayer a las 19 me chocó de atrás un corolla blanco patente AB123CD en av rivadavia 5000, manejaba yo, "
+            "nadie lastimado, el auto anda")
+    events, messages = run(ValidateClaimForm(), tracker(laura, text, intent="report_claim", requested_slot=None))
+    slots = slots_of(events)
+    # "el auto": Laura's only car in force; the Corolla's plate is the other's, not a policy of hers.
+    assert slots["claim_policy"] == "AU-1048576" and slots["claim_type"] == "collision"
+    assert slots["claim_place"] == "av rivadavia 5000" and slots["claim_occurred_at"].endswith("19:00:00-03:00")
+    assert (slots["claim_injured"], slots["claim_vehicle_drivable"], slots["claim_third_party"]) == (False, True, True)
+    assert slots["claim_third_party_plate"] == "AB123CD" and slots["claim_third_party_vehicle"] == "Corolla blanco"
+    assert slots["claim_driver"] == "yo"
+    assert slots["requested_slot"] == "claim_third_party_done" and messages == []
+
+
+def test_si_with_the_other_car_answers_yes_and_keeps_the_car(laura):
+    events, messages = run(
+        ValidateClaimForm(),
+        tracker(laura, "sí, un corolla blanco patente AB123CD", intent="affirm", requested_slot="claim_third_party",
+                **crash_slots(claim_injured=False, claim_vehicle_drivable=True)),
+    )
+    slots = slots_of(events)
+    assert slots["claim_third_party"] is True and slots["claim_third_party_plate"] == "AB123CD"
+    assert slots["claim_third_party_vehicle"] == "Corolla blanco" and messages == []
+    assert slots["requested_slot"] == "claim_third_party_done"
+
+
+def test_an_answer_to_another_question_is_kept_and_the_question_asked_in_other_words(laura):
+    events, messages = run(
+        ValidateClaimForm(),
+        tracker(laura, "manejaba mi señora", requested_slot="claim_vehicle_drivable",
+                **crash_slots(claim_injured=False)),
+    )
+    slots = slots_of(events)
+    assert slots["claim_driver"] == "mi señora" and slots.get("claim_vehicle_drivable") is None
+    assert responses(messages) == ["utter_explain_claim_vehicle_drivable"]
+    assert slots["requested_slot"] == "claim_vehicle_drivable"
+
+
+def test_a_crash_without_anyone_else_asks_neither_the_other_party_nor_witnesses(laura):
+    text = "hoy a la mañana choque contra un poste con el gol en av cabildo 2000, estoy bien, el auto anda"
+    events, _ = run(ValidateClaimForm(), tracker(laura, text, intent="report_claim", requested_slot=None))
+    slots = slots_of(events)
+    assert slots["claim_third_party"] is False and slots["claim_injured"] is False
+    assert slots["requested_slot"] == "claim_driver"
+
+
+def test_the_summary_reads_like_a_receipt_one_line_per_fact_known():
+    slots = crash_slots(claim_injured=False, claim_vehicle_drivable=True, claim_third_party=True,
+                        claim_third_party_vehicle="Corolla blanco", claim_third_party_plate="AB123CD",
+                        claim_third_party_done=True, claim_driver="yo")
+    lines = summary_details(DOMAIN, slots).splitlines()
+    assert lines == [
+        "• Nadie se lastimó", "• El vehículo puede andar", "• El otro vehículo: Corolla blanco",
+        "• Su patente: AB123CD", "• Del otro, nada más", "• Manejabas vos",
+    ]
+    # Nothing unknown is rendered: no "no sé", no empty label, no line for the witnesses nobody gave.
+    without = summary_details(DOMAIN, {**slots, "claim_third_party_vehicle": None, "claim_third_party_plate": None})
+    assert "• Hubo otro vehículo o persona; no tenés sus datos" in without and "no sé" not in without
+    assert "Del otro, nada más" not in without and "Testigos" not in without

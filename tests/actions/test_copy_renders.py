@@ -101,7 +101,9 @@ CHOSEN_WHEN_PRESENT = {
     "utter_roadside_phone_no_plate": {"vehicle"},
     "utter_roadside_phone_plate_only": {"plate"},
     "utter_useful_phones": {"insurer_phones"},
-    "utter_claim_summary_third_party": {"plate"},
+    # The summary's lines about the other party: one per fact known (bot/actions/claim/summary.py).
+    **{f"utter_claim_summary_third_party_{key}": {key}
+       for key in ("vehicle", "plate", "name", "document", "phone", "insurer", "policy")},
 }
 
 SAMPLE = {

@@ -149,3 +149,7 @@ def test_plates_are_found_inside_a_sentence_and_nothing_else_is():
     text = "me choco un corolla blanco patente ab 123 cd, el mio es el KLM234, dni 30123456, tel 1155551234"
     assert plates_in(text) == ["AB123CD", "KLM234"]
     assert plates_in("ayer a las 19 en av rivadavia 5000, poliza AU-1048576") == []
+
+
+def test_an_abbreviation_before_a_number_is_not_a_plate():
+    assert plates_in("cel 011 15 5555-1234, nro 123") == []

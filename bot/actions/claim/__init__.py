@@ -2,8 +2,10 @@
 
 - ``reading.py``: what a message says about a loss (kind, place, which policy).
 - ``dates.py``: when it happened, as Argentines say it ("anoche", "el sábado a la tarde").
-- ``form.py``: ``validate_claim_form``, reading and checking each answer.
-- ``questions.py``: the questions that need the API (which policy) or more than one sentence (photos).
+- ``statement.py``: the facts a message tells about a crash (injuries, can it be driven, the other party and its
+  data, who drove, witnesses), read from every message.
+- ``form.py``: ``validate_claim_form``, reading and checking each answer, and every fact of every message.
+- ``questions.py``: the questions chosen, not fixed: which policy, injuries with drivable, the other party.
 - ``draft.py``: which questions the line and the kind of loss need, and the draft the API receives.
 - ``summary.py``: the summary shown before confirming (with the notice deadline).
 - ``submission.py``: ``action_submit_claim``: the claim, once, and its receipt.

@@ -3,7 +3,11 @@
 ``validate_claim_form`` reads answers (``extract_<slot>``: what the user said)
 and checks them (``validate_<slot>``: does it fit?). On activation it reads the
 whole first message ("ayer a las 19 me chocaron en Av. Rivadavia 5000 con el
-gol") and fills every slot it can, so only the rest is asked. The draft lives
+gol") and fills every slot it can, so only the rest is asked; every later
+message is read whole too (``statement.py``: "sí, un corolla blanco patente
+AB123CD" answers the question and gives the other car). An answer that is not
+what was asked fills what it says and the question comes again in other words
+(``utter_explain_<slot>``); nothing is stored that does not fit. The draft lives
 in slots until ``action_submit_claim`` creates the claim with the idempotency
 key fixed at confirmation: a retry after the API was down makes no second claim.
 """
@@ -18,12 +22,13 @@ from typing import Any, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from api_client import ApiError, Policy
 from bot.actions.backend import api, call_api, sender
 from bot.actions.claim.dates import OccurrenceInFuture, find_occurrence, normalise, parse_occurrence
-from bot.actions.claim.draft import CORRECTABLE_FIELDS, questions
+from bot.actions.claim.draft import CORRECTABLE_FIELDS, READ_ANYTIME, THIRD_PARTY_SLOTS, questions
 from bot.actions.claim.reading import (
     claim_type_from_text,
     claimable,
@@ -32,15 +37,19 @@ from bot.actions.claim.reading import (
     policy_by_reference,
     policy_from_text,
 )
+from bot.actions.claim.statement import Statement, as_written, driver_in, read_statement
 from bot.actions.forms import GuidedFormValidationAction, note, reject
+from bot.actions.phones import parse_phone
 from insurance_rules import (
     ARGENTINA,
     CLAIM_TYPES,
     InvalidDocumentNumber,
+    InvalidPlate,
+    compact,
     covered_on,
-    digits,
     local_date,
     parse_document,
+    parse_plate,
 )
 
 # Intents that interrupt the form rather than answer it: their rules answer
@@ -48,9 +57,12 @@ from insurance_rules import (
 INTERRUPTIONS = frozenset(
     {"faq", "stop", "sign_out", "help", "human_handoff", "bot_challenge", "greet", "goodbye", "thank"}
 )
-DONE_WORDS = ("listo", "ya esta", "seguir", "sigamos", "no tengo", "ninguna", "nada mas", "termine")
+# Questions answered by a yes or a no.
+YES_NO_SLOTS = frozenset({"claim_injured", "claim_vehicle_drivable", "claim_third_party", "claim_confirmed"})
 YES_WORDS = ("si", "sí", "s", "sip", "claro", "obvio", "dale")
 NO_WORDS = ("no", "nop", "nada", "ninguno", "ninguna", "nadie")
+# "sí, un corolla blanco…", "no, nadie": a yes or a no that opens a longer answer.
+_LEADING_YES_NO = re.compile(r"^\s*(?P<word>si|sí|sip|claro|obvio|dale|no|nop)\b[\s,.!:;-]", re.IGNORECASE)
 
 
 def clock() -> datetime:
@@ -94,21 +106,6 @@ async def fetch_claimable(tracker: Tracker) -> list[Policy]:
     return claimable(await call_api(api().list_policies, sender(tracker)))
 
 
-# "se lastimó", "hay heridos", "está en el hospital"; "nadie se lastimó" and "no hubo heridos" say the opposite.
-_INJURED = re.compile(r"lastim|herid|lesion|hospital|ambulancia|sangr|fractur")
-_NOT_INJURED = re.compile(
-    r"\b(nadie|ningun[oa]?|no\s+(hubo|hay|tuvimos|tuve)|no\s+(me\s+|nos\s+|se\s+)?lastim|sin\s+herid)"
-)
-
-
-def injuries_in(text: str) -> Optional[bool]:
-    """True when a message says someone was hurt, False when it says nobody was, None when it says neither."""
-    clean = normalise(text)
-    if not _INJURED.search(clean):
-        return None
-    return not _NOT_INJURED.search(clean)
-
-
 def not_covered(policy: Optional[Policy], occurred_at: Optional[str]) -> dict[str, str]:
     """The variables of ``utter_claim_policy_not_covered_then`` when the policy did not cover that day, else {}."""
     if policy is None or not occurred_at:
@@ -141,15 +138,91 @@ class ValidateClaimForm(GuidedFormValidationAction):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
+        """The questions the draft needs (``next_requested_slot`` asks them in order), and the slots any
+        message may fill besides (read and checked every turn, never asked unless the line needs them)."""
         needed = questions(tracker.slots)
-        if self._activating(tracker) and "claim_injured" not in needed:
-            # The first message may say someone was hurt before the line is known: read it now (asked last).
-            needed.append("claim_injured")
-        return needed
+        return needed + [slot for slot in READ_ANYTIME if slot not in needed]
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        events = await super().run(dispatcher, tracker, domain)
-        return events + self._uploads(dispatcher, tracker)
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Optional[EventType]:
+        # claim_third_party_done is False after a partial answer: still open ("¿algo más del otro?").
+        missing = (
+            slot for slot in questions(tracker.slots)
+            if tracker.slots.get(slot) is None or (slot == "claim_third_party_done" and not tracker.slots.get(slot))
+        )
+        return SlotSet(REQUESTED_SLOT, next(missing, None))
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Each question's own reading, then every fact of the message for the slots still empty."""
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        extracted = {event["name"]: event["value"] for event in events}
+        statement = await self._statement(tracker)
+        if statement is None:
+            return events
+        requested = tracker.get_slot("requested_slot")
+        read = statement.slots()
+        if requested == "claim_third_party_done":
+            if statement.no_more_data:
+                read["claim_third_party_done"] = True
+            elif any(slot in read for slot in THIRD_PARTY_SLOTS):
+                read["claim_third_party_done"] = False  # some data: "¿algo más?"
+        elif statement.no_more_data and tracker.get_slot("claim_third_party_done") is None:
+            read["claim_third_party_done"] = True  # "se dio a la fuga": nothing to ask about the other
+        for slot, value in read.items():
+            if slot == requested and slot in read:
+                extracted[slot] = value  # the whole message read beats the question's literal reading
+            elif tracker.slots.get(slot) is None and extracted.get(slot) is None:
+                extracted[slot] = value
+            elif slot in THIRD_PARTY_SLOTS or slot == "claim_third_party_done":
+                extracted[slot] = value  # the other party's data, given again or corrected
+        if isinstance(extracted.get(requested), str) and requested in YES_NO_SLOTS and set(read) - {requested}:
+            # Not a yes or a no but other facts ("testigo: Pedro…" at the summary): kept, and the question asked again.
+            extracted.pop(requested)
+            tracker.slots[requested] = None
+        tracker.slots.update(extracted)
+        return [SlotSet(slot, value) for slot, value in extracted.items()]
+
+    async def _statement(self, tracker: Tracker) -> Optional[Statement]:
+        """What the latest typed message states (None for a button payload, an upload or an empty message)."""
+        text = ((tracker.latest_message or {}).get("text") or "").strip()
+        if not text or text.startswith("/"):
+            return None  # whatever the intent: whether the form steps aside is decided when validating
+        requested = tracker.get_slot("requested_slot")
+        return read_statement(
+            text,
+            own_references=await self._own_references(tracker),
+            about_the_other=requested == "claim_third_party_done",
+            answering_driver=requested == "claim_driver",
+        )
+
+    @staticmethod
+    async def _own_references(tracker: Tracker) -> set[str]:
+        """The customer's own plates and policy numbers: never the other party's."""
+        references = {compact(tracker.get_slot("claim_policy") or "")}
+        for policy in await policies_in_force(tracker):
+            references.add(compact(policy.number))
+            if policy.plate:
+                references.add(compact(policy.plate))
+        return {reference for reference in references if reference}
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """As every form's, and an answer that filled other slots but not the one asked gets the question again
+        in other words (``utter_explain_<slot>``) instead of being stored."""
+        requested = tracker.get_slot("requested_slot")
+        to_validate = tracker.slots_to_validate()
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        if any(event.get("event") in ("action_execution_rejected", "followup") for event in events):
+            return events  # the form stepped aside for another request
+        answered = any(event.get("name") == requested and event.get("value") is not None for event in events)
+        others = [slot for slot in to_validate if slot != requested and slot in READ_ANYTIME]
+        if requested and requested != "claim_confirmed" and not answered and others and requested not in to_validate:
+            dispatcher.utter_message(response=f"utter_explain_{requested}")
+        return events
 
     @staticmethod
     def _uploads(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -320,16 +393,8 @@ class ValidateClaimForm(GuidedFormValidationAction):
         return self._yes_no_value("claim_third_party", value)
 
     def extract_claim_injured(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        text = (tracker.latest_message or {}).get("text") or ""
-        if self._activating(tracker):
-            # "choqué y mi acompañante se lastimó": the emergency numbers come at once, before any question.
-            said = injuries_in(text)
-            return {"claim_injured": said} if said and not tracker.get_slot("claim_injured") else {}
-        if self._asked(tracker, "claim_injured"):
-            # "sí, mi acompañante se lastimó" is an answer, whatever intent the NLU gave it.
-            said = injuries_in(text)
-            return {"claim_injured": said} if said is not None else self._yes_no_answer(tracker, "claim_injured")
-        return {}
+        # "mi hijo se golpeó la cabeza" is read by the statement, whatever intent the NLU gave it.
+        return self._yes_no_answer(tracker, "claim_injured")
 
     def validate_claim_injured(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
         result = self._yes_no_value("claim_injured", value)
@@ -357,64 +422,63 @@ class ValidateClaimForm(GuidedFormValidationAction):
         return result
 
     def extract_claim_driver(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        # "yo" and "sí, yo" read as a yes to the NLU: here they are the answer.
+        # "yo" and "sí, yo" read as a yes to the NLU: here they are the answer (the statement reads it).
         return self._free_text_answer(tracker, "claim_driver")
 
     def validate_claim_driver(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self._short_text("claim_driver", value)
-
-    def extract_claim_witnesses(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._free_text_answer(tracker, "claim_witnesses")
+        driver = driver_in(normalise(str(value)), answering=True)
+        if driver is None or re.search(r"\d", str(value)):
+            return reject("claim_driver")
+        return {"claim_driver": driver if driver == "yo" else as_written(str(value), driver)}
 
     def validate_claim_witnesses(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
-        if str(value).strip().lower().rstrip(".!") in YES_WORDS:  # a bare "sí": who, and how to reach them?
-            return reject("claim_witnesses")
         return self._short_text("claim_witnesses", value)
 
-    def extract_claim_third_party_document(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._text_answer(tracker, "claim_third_party_document", include_denials=True)
+    # -- the other party: one question, answered at once or in parts ---------------
+
+    def extract_claim_third_party_done(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        # A sentence nobody can read is kept only to be refused (and the question asked in other words).
+        return self._text_answer(tracker, "claim_third_party_done", include_denials=True)
+
+    def validate_claim_third_party_done(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        if isinstance(value, bool):
+            return {"claim_third_party_done": value}
+        return reject("claim_third_party_done")
+
+    def validate_claim_third_party_vehicle(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        text = str(value).strip()
+        return {"claim_third_party_vehicle": text} if 2 <= len(text) <= 60 else reject("claim_third_party_done")
+
+    def validate_claim_third_party_plate(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        try:
+            return {"claim_third_party_plate": parse_plate(str(value))}
+        except InvalidPlate:
+            return reject("claim_third_party_plate")
+
+    def validate_claim_third_party_phone(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        phone = parse_phone(str(value))
+        return {"claim_third_party_phone": phone} if phone else reject("claim_third_party_phone")
 
     def validate_claim_third_party_document(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
-        text = str(value).strip()
-        if len(digits(text)) < 6:  # "no sé", "no lo tengo"
-            return self._short_text("claim_third_party_document", value)
         try:
-            return {"claim_third_party_document": parse_document(digits(text))[1]}
+            return {"claim_third_party_document": parse_document(str(value))[1]}
         except InvalidDocumentNumber:
             return reject("claim_third_party_document")
 
-    def extract_claim_third_party_phone(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._text_answer(tracker, "claim_third_party_phone", include_denials=True)
-
-    def validate_claim_third_party_phone(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self._short_text("claim_third_party_phone", value)
-
-    def extract_claim_third_party_policy(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._text_answer(tracker, "claim_third_party_policy", include_denials=True)
-
-    def validate_claim_third_party_policy(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self._short_text("claim_third_party_policy", value)
-
-    def extract_claim_third_party_name(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._text_answer(tracker, "claim_third_party_name", include_denials=True)
-
     def validate_claim_third_party_name(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self._short_text("claim_third_party_name", value)
-
-    def extract_claim_third_party_plate(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        plate = entity(tracker, "license_plate")
-        if plate and self._asked(tracker, "claim_third_party_plate"):
-            return {"claim_third_party_plate": str(plate).upper()}
-        return self._text_answer(tracker, "claim_third_party_plate", include_denials=True)
-
-    def validate_claim_third_party_plate(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self._short_text("claim_third_party_plate", value)
-
-    def extract_claim_third_party_insurer(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._text_answer(tracker, "claim_third_party_insurer", include_denials=True)
+        text = str(value).strip()
+        if re.search(r"\d", text) or not 2 <= len(text) <= 80:
+            return reject("claim_third_party_done")
+        return {"claim_third_party_name": text}
 
     def validate_claim_third_party_insurer(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         return self._short_text("claim_third_party_insurer", value)
+
+    async def validate_claim_third_party_policy(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        number = str(value).strip()
+        if not re.search(r"\d", number) or compact(number) in await self._own_references(tracker):
+            return reject("claim_third_party_done")  # the customer's own policy is never the other's
+        return self._short_text("claim_third_party_policy", number)
 
     def extract_claim_police_report(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return self._text_answer(tracker, "claim_police_report", include_denials=True)
@@ -435,23 +499,6 @@ class ValidateClaimForm(GuidedFormValidationAction):
         return {"claim_damaged_items": text} if len(text) >= 3 else reject("claim_damaged_items")
 
     # -- photos, summary and corrections -----------------------------------------
-
-    def extract_claim_photos_done(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        if (
-            not self._asked(tracker, "claim_photos_done")
-            or entity(tracker, "upload_id")
-            or entity(tracker, "upload_error")
-        ):
-            return {}
-        answer = yes_no(tracker)
-        if isinstance(answer, bool):
-            return {"claim_photos_done": True}
-        return {"claim_photos_done": answer} if answer else {}
-
-    def validate_claim_photos_done(self, value: Any, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
-        if value is True or any(word in str(value).lower() for word in DONE_WORDS):
-            return {"claim_photos_done": True}
-        return reject("claim_photos_done")
 
     def extract_claim_confirmed(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if not self._asked(tracker, "claim_confirmed"):
@@ -495,6 +542,8 @@ class ValidateClaimForm(GuidedFormValidationAction):
         if isinstance(value, bool):
             return {slot: value}
         word = str(value).strip().lower().rstrip(".!")
+        leading = _LEADING_YES_NO.match(word + " ")
+        word = leading.group("word") if leading else word
         if word in YES_WORDS:
             return {slot: True}
         if word in NO_WORDS:

@@ -1,4 +1,5 @@
-"""The claim form's questions that need the API or more than one sentence: which policy, and the photos."""
+"""The claim form's questions that are chosen, not fixed: which policy (the API), whether anyone was hurt (with
+whether the vehicle can be driven, when both are unknown), and the other party's data (all, then "¿algo más?")."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from api_client import ApiError, Policy
 from bot.actions.backend import response_for_error
+from bot.actions.claim.draft import questions
 from bot.actions.claim.form import fetch_claimable
 from bot.actions.claim.reading import suited_to
 from bot.actions.claim.templates import payload, template
@@ -70,15 +72,28 @@ class ActionAskClaimPolicy(Action):
         return []
 
 
-class ActionAskClaimPhotosDone(Action):
-    """Invites photos the first time; after a photo, only asks whether there are more."""
+class ActionAskClaimInjured(Action):
+    """Asks whether anyone was hurt, and whether the vehicle can be driven in the same question when that is
+    unknown too and the line asks it (a person asks both at once)."""
 
     def name(self) -> str:
-        return "action_ask_claim_photos_done"
+        return "action_ask_claim_injured"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if tracker.get_slot("claim_photos"):
-            dispatcher.utter_message(response="utter_claim_more_photos")
-        else:
-            dispatcher.utter_message(response="utter_claim_photos_intro")
+        slots = tracker.slots
+        both = "claim_vehicle_drivable" in questions(slots) and slots.get("claim_vehicle_drivable") is None
+        dispatcher.utter_message(response="utter_ask_claim_injured_and_drivable" if both else "utter_ask_claim_injured")
+        return []
+
+
+class ActionAskClaimThirdPartyDone(Action):
+    """Asks for the other party's data in one question; after a partial answer, only whether there is more."""
+
+    def name(self) -> str:
+        return "action_ask_claim_third_party_done"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        partly = tracker.get_slot("claim_third_party_done") is False
+        response = "utter_claim_third_party_more" if partly else "utter_ask_claim_third_party_done"
+        dispatcher.utter_message(response=response)
         return []

@@ -38,6 +38,18 @@ _PLACE_PATTERNS = (
         re.IGNORECASE,
     ),
     re.compile(r"\ben\s+(?P<place>[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñ.]*(?:\s+[\wÁÉÍÓÚÑáéíóúñ.]+){0,3}?\s+\d{1,5})\b"),
+    # Typed in lower case, as on WhatsApp: "en cabildo 2000", "en cabildo y juramento".
+    re.compile(
+        r"\ben\s+(?!(?:el|la|los|las|un|una|mi|su|casa|frente|menos|unos|unas)\b)"
+        r"(?P<place>[a-záéíóúñ][\wáéíóúñ.]*(?:\s+[\wáéíóúñ.]+){0,2}?\s+(?:\d{2,5}\b|y\s+(?!(?:me|se|nos|le|lo|la|el)\b)"
+        r"[a-záéíóúñ][\wáéíóúñ.]*(?:\s+[a-záéíóúñ][\wáéíóúñ.]*)?" + _PLACE_STOP + r"))",
+    ),
+)
+
+# How a customer names their own vehicle ("mi auto", "el auto anda"; "un auto" or "el otro auto" is not theirs).
+_OWN_VEHICLE = (
+    ("auto", r"\b(el|mi|con el|con mi) (auto|autito|coche|camioneta|chata)\b"),
+    ("motorcycle", r"\b(la|mi|con la|con mi) (moto|motito)\b|^(la )?moto\b"),
 )
 
 # Messages shorter than this are requests ("quiero hacer una denuncia"), not accounts of the loss.
@@ -124,8 +136,12 @@ def policy_from_text(text: str, policies: Iterable[Policy]) -> Optional[Policy]:
     ]
     if len(matching) == 1:
         return matching[0]
-    if not matching and re.search(r"\b(la )?moto\b", clean):
-        motorcycles = [policy for policy in candidates if policy.line == "motorcycle"]
-        if len(motorcycles) == 1:
-            return motorcycles[0]
+    if matching:
+        return None
+    # "el auto", "mi moto": the customer's only car (or motorcycle) in force.
+    for line, pattern in _OWN_VEHICLE:
+        if re.search(pattern, clean):
+            of_line = [policy for policy in candidates if policy.line == line and policy.in_force]
+            if len(of_line) == 1:
+                return of_line[0]
     return None
