@@ -1,7 +1,7 @@
 """The scripted conversation every load replays: greeting, sign-in with the e-mailed code, policies, a claim.
 
 The claim form's questions are answered by what they ask (policy, when,
-where, what happened, photos, confirmation), so the script follows the
+where, what happened, the other party, confirmation), so the script follows the
 assistant's form instead of assuming its order.
 """
 
@@ -31,15 +31,16 @@ AFTER_SIGN_IN = (("list_policies", "que seguros tengo?"), ("report_claim", "me c
 # title), else what they type. First match wins: the summary ("¿Está todo bien?") names every field.
 FORM_ANSWERS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("esta todo bien", "confirm"), "confirmar", "si"),
-    # Before "cuando": the photos question says "cuando termines, elegí «Listo»".
-    (("foto", "adjunt", "imagen"), "no tengo", "no tengo fotos"),
+    # Before "poliza": the other party's question names its policy and plate.
+    (("lo que tengas del otro",), "", "no tengo"),
+    (("algo mas del otro",), "", "no tengo mas"),
+    (("alguien se lastimo",), "nadie se lastimo y anda", "nadie se lastimo y el auto anda"),
     (("poliza", "patente", "que vehiculo", "cual auto"), "", AUTO_POLICY),
     (("cuando", "fecha", "que dia", "a que hora"), "", "ayer a las 7 de la tarde"),
     (("donde", "direccion", "esquina", "ubicacion"), "", "en av. rivadavia 5000, caba"),
     (("lastimad", "herid", "lesion"), "no", "no"),
     (("puede seguir andando",), "si", "si"),
     (("quien manejaba",), "", "yo"),
-    (("testigos",), "", "no"),
     (("otro vehiculo", "tercero", "involucrad"), "no", "no"),
     (("denuncia policial", "comisaria"), "", "no"),
     (("que se dano",), "", "el paragolpes trasero"),

@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from benchmarks import loads
+from benchmarks import claim_scenarios, loads
 from benchmarks.conversation import Outbox
 from benchmarks.free_text import EARLY, LATE, LONG_MESSAGES, FreeTextConversation
 from benchmarks.memory import MB, MemorySampler
@@ -56,7 +56,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--soak-duration", type=float, default=600.0)
     parser.add_argument("--paths", default="full-stack,rasa-alone", help="which paths to drive")
     parser.add_argument(
-        "--loads", default="sequential,open,closed,free-sequential,free-closed,long", help="which loads to run"
+        "--loads", default="sequential,open,closed,free-sequential,free-closed,long,claims", help="which loads to run"
     )
     parser.add_argument("--long-conversations", type=int, default=1, help="150-message chats in the long load")
     parser.add_argument(
@@ -197,6 +197,41 @@ async def drive(args: argparse.Namespace, stack: BenchStack, sampler: MemorySamp
                     loads.closed_loop(transport, outbox, run_id, args.concurrency, args.closed_duration),
                 )
         await _free_text(args, report, sampler, transports, outbox, run_id, stack.rasa.process.pid)
+        if "claims" in wanted:
+            print("\nClaims: user messages each claim scenario needed after sign-in (issue 17's budget)", flush=True)
+            await asyncio.to_thread(claim_budgets, report, stack.gateway.url, outbox)
+
+
+def claim_budgets(report: RunReport, gateway_url: str, outbox: Outbox) -> None:
+    """Play every claim scenario (benchmarks/claim_scenarios.py) in one signed-in web chat; report the counts."""
+    chat = claim_scenarios.WebChat(gateway_url)
+
+    def new_code() -> str:
+        deadline = time.monotonic() + 70
+        while time.monotonic() < deadline:
+            code = outbox.new_code(claim_scenarios.LAURA)
+            if code:
+                return code
+            time.sleep(0.1)
+        raise AssertionError("no code e-mailed")
+
+    try:
+        claim_scenarios.sign_in(chat, claim_scenarios.LAURA, new_code)
+        for scenario in claim_scenarios.SCENARIOS:
+            try:
+                played = claim_scenarios.file_claim(chat.send, scenario)
+            except AssertionError as error:
+                played = claim_scenarios.ScenarioRun(scenario, transcript=[str(error)])
+            filed = played.claim_number or "not filed"
+            line = f"{played.messages} messages (budget {scenario.budget}), {filed}"
+            print(f"  {scenario.name}: {line}", flush=True)
+            report.verdicts.append(Verdict(f"claim {scenario.name}: <= {scenario.budget} messages", line,
+                                           played.within_budget))
+            if not played.within_budget:
+                for said in played.transcript[-6:]:
+                    print(f"      {said[:160]!r}", flush=True)
+    finally:
+        chat.close()
 
 
 async def _long(

@@ -44,11 +44,12 @@ CLAIM_ANSWERS = [
     ("qué pasó?", "Choque"),
     ("cuándo pasó", "ayer a las 15"),
     ("contame en pocas palabras", "Me chocaron de atrás en un semáforo de la avenida."),
+    ("lo que tengas del otro", "no tengo"),
     ("otro vehículo o persona", "No"),
+    ("se lastimó?", "nadie se lastimó y el auto anda"),
     ("lastimadas", "No"),
     ("puede seguir andando", "Sí"),
     ("quién manejaba", "yo"),
-    ("testigos", "no"),
     ("denuncia policial", "no"),
     ("qué se dañó", "el paragolpes trasero"),
 ]
@@ -56,7 +57,7 @@ CLAIM_NUMBER = re.compile(r"\bSIN-\d{6}\b")
 
 
 def report_claim(send: Send, send_photo: Callable[[], list[str]], send_place: Callable[[], list[str]]) -> str:
-    """Report a collision on AU-1048576, sending a photo when asked; the new claim's number."""
+    """Report a collision on AU-1048576, sending a photo when the summary offers it; the new claim's number."""
     replies = send("me chocaron el auto")
     transcript = list(replies)
     photo_sent = False
@@ -67,12 +68,10 @@ def report_claim(send: Send, send_photo: Callable[[], list[str]], send_place: Ca
             return numbers[-1]
         if "dónde pasó" in last:
             replies = send_place()
-        elif "mandámelas" in last or "recibí la foto" in last or "mandame las fotos" in last:
-            if photo_sent:
-                replies = send("Listo")
-            else:
-                replies = send_photo()
-                photo_sent = True
+        elif "revisá la denuncia" in last and not photo_sent:
+            # Photos are offered with the summary: one is sent, and the summary comes again with it.
+            replies = send_photo()
+            photo_sent = True
         else:
             answer = next((reply for question, reply in CLAIM_ANSWERS if question in last), None)
             if answer is None:

@@ -69,20 +69,15 @@ def test_laura_signs_in_sees_her_policies_and_reports_a_collision(stack, laura):
     assert listing.index("AU-0524288") > listing.index("AU-1048576"), chat.log
 
     chat.say("ayer a las 19 me chocaron de atras en Av. Rivadavia 5000 con el gol")
-    answers = {  # most specific question first: the plate question also names "el otro vehículo"
-        "cómo se llama la otra persona": "Juan Pérez",
-        "dni de la otra persona": "no sé",
-        "teléfono de contacto": "11 5555-1234",
-        "número de póliza del otro": "no sé",
+    answers = {  # most specific question first
+        # The other party is one question, answered in one free message; then "¿algo más?".
+        "lo que tengas del otro": "Juan Pérez, cel 11 5555-1234, patente AB 123 CD, tiene Pampa",
+        "algo más del otro": "no tengo más",
         "quién manejaba": "yo",
-        "testigos": "No",
         "puede seguir andando": "Sí",
-        "qué patente": "AB 123 CD",
-        "aseguradora": "Pampa Seguros",
         "otro vehículo o persona": "Sí",
-        "lastimad": "No",
+        "se lastimó": "No",
         "denuncia policial": "no hice denuncia",
-        "fotos": "No tengo fotos",
     }
     for _ in range(16):
         text = chat.text.lower()
@@ -96,6 +91,8 @@ def test_laura_signs_in_sees_her_policies_and_reports_a_collision(stack, laura):
             chat.say(reply)
     summary = chat.text
     assert "AU-1048576" in summary and "Rivadavia 5000" in summary, chat.log
+    assert "• Su patente: AB123CD" in summary and "• Su teléfono: +54 11 5555-1234" in summary, chat.log
+    assert "no sé" not in summary, chat.log
     chat.click("Confirmar")
     numbers = re.findall(r"SIN-\d{6}", chat.text)
     assert numbers, chat.log
@@ -154,14 +151,13 @@ def test_laura_reports_for_martins_motorcycle_injuries_tow_deadline_and_approxim
     chat.say("anoche me chocaron la moto en Av. Rivadavia 5000")  # Martín's is the only motorcycle
     answers = {
         "quién manejaba": "mi hijo Martín",
-        "testigos": "no",
+        "lo que tengas del otro": "no tengo nada, se fue",
         "otro vehículo o persona": "No",
         "puede seguir andando": "No",
-        "lastimad": "sí, mi acompañante se lastimó",
+        "se lastimó": "sí, mi acompañante se lastimó",
         "denuncia policial": "todavía no",
         "contame en pocas palabras": "Un auto me cerró y me caí con la moto en la avenida.",
         "qué pasó": "Choque",
-        "fotos": "No tengo fotos",
     }
     said = []
     for _ in range(16):
@@ -176,7 +172,7 @@ def test_laura_reports_for_martins_motorcycle_injuries_tow_deadline_and_approxim
             chat.click(reply)
         else:
             chat.say(reply)
-        if question == "lastimad":  # at once, in the answer to the injuries, and then the report goes on
+        if question == "se lastimó":  # at once, in the answer to the injuries, and then the report goes on
             assert "107" in chat.text and "911" in chat.text and "SAME" in chat.text, chat.log
             assert chat.text.rstrip().endswith("?"), chat.log
         if question == "puede seguir andando":
