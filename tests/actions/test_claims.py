@@ -598,3 +598,14 @@ def test_the_summary_reads_like_a_receipt_one_line_per_fact_known():
     without = summary_details(DOMAIN, {**slots, "claim_third_party_vehicle": None, "claim_third_party_plate": None})
     assert "• Hubo otro vehículo o persona; no tenés sus datos" in without and "no sé" not in without
     assert "Del otro, nada más" not in without and "Testigos" not in without
+
+
+def test_a_photo_sent_at_the_summary_is_kept_and_the_summary_shown_again(laura):
+    slots = crash_slots(claim_injured=False, claim_vehicle_drivable=True, claim_third_party=False, claim_driver="yo")
+    events, messages = run(
+        ValidateClaimForm(),
+        tracker(laura, '/inform{"upload_id":"up-1"}', entities=[{"entity": "upload_id", "value": "up-1"}],
+                requested_slot="claim_confirmed", **slots),
+    )
+    assert slots_of(events)["claim_photos"] == ["up-1"] and slots_of(events)["requested_slot"] == "claim_confirmed"
+    assert responses(messages) == ["utter_claim_photo_received"]

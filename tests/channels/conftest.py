@@ -142,6 +142,17 @@ def gateway(stack, fake_twilio, fake_telegram, tmp_path_factory) -> Iterator[Cha
     started.process.stop()
 
 
+@pytest.fixture(scope="module")
+def unlimited_gateway(stack, fake_twilio, fake_telegram, tmp_path_factory) -> Iterator[ChannelGateway]:
+    """A gateway without the per-sender rate limit: a test types faster than a person (the benchmark's setting)."""
+    started = _start(
+        stack, fake_twilio, fake_telegram, tmp_path_factory.mktemp("unlimited-gateway-log"),
+        GATEWAY_RATE_LIMIT_PER_MINUTE="1000000",
+    )  # fmt: skip
+    yield started
+    started.process.stop()
+
+
 @pytest.fixture(scope="session")
 def slow_gateway(stack, fake_twilio, fake_telegram, tmp_path_factory) -> Iterator[ChannelGateway]:
     """A gateway whose WhatsApp reply budget is spent at once: every answer goes through Twilio's REST API."""

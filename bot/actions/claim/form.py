@@ -224,6 +224,10 @@ class ValidateClaimForm(GuidedFormValidationAction):
             dispatcher.utter_message(response=f"utter_explain_{requested}")
         return events
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        return events + self._uploads(dispatcher, tracker)
+
     @staticmethod
     def _uploads(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         """Photos may arrive at any question: keep their upload ids; explain an upload that failed."""
@@ -447,7 +451,9 @@ class ValidateClaimForm(GuidedFormValidationAction):
 
     def validate_claim_third_party_vehicle(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value).strip()
-        return {"claim_third_party_vehicle": text} if 2 <= len(text) <= 60 else reject("claim_third_party_done")
+        if not 2 <= len(text) <= 60:
+            return reject("claim_third_party_vehicle", "utter_explain_claim_third_party_done")
+        return {"claim_third_party_vehicle": text}
 
     def validate_claim_third_party_plate(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         try:
@@ -468,7 +474,7 @@ class ValidateClaimForm(GuidedFormValidationAction):
     def validate_claim_third_party_name(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value).strip()
         if re.search(r"\d", text) or not 2 <= len(text) <= 80:
-            return reject("claim_third_party_done")
+            return reject("claim_third_party_name", "utter_explain_claim_third_party_done")
         return {"claim_third_party_name": text}
 
     def validate_claim_third_party_insurer(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -477,7 +483,8 @@ class ValidateClaimForm(GuidedFormValidationAction):
     async def validate_claim_third_party_policy(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         number = str(value).strip()
         if not re.search(r"\d", number) or compact(number) in await self._own_references(tracker):
-            return reject("claim_third_party_done")  # the customer's own policy is never the other's
+            # The customer's own policy is never the other's.
+            return reject("claim_third_party_policy", "utter_explain_claim_third_party_done")
         return self._short_text("claim_third_party_policy", number)
 
     def extract_claim_police_report(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
