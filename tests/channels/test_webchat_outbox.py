@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.channels.outbox_support import add_row, make_courier, new_user, news_mails, row, tracker_events
 from tests.channels.test_webchat import browser, say  # noqa: F401 - fixture
+from tests.channels.test_webchat_a11y import violations
 
 WIDGET = "#miaval-webchat"
 
@@ -65,6 +66,7 @@ def test_widget_shows_a_staff_reply_live_and_claim_news_at_the_next_visit(
             "node => [getComputedStyle(node).backgroundColor, getComputedStyle(node).color]"
         )
         assert colours[0] != bot_colours[0]  # seen at a glance, not only read
+        assert violations(page) == []  # its colours and name pass WCAG 2.1 AA like the rest
         staff = [event for event in tracker_events(stack, sender) if event.get("text") == reply]
         assert [event["metadata"]["from_staff"] for event in staff] == ["Ana Ruiz"]
         page.close()
