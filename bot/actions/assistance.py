@@ -13,6 +13,7 @@ from api_client import ApiError, NotVerified, Policy
 from bot.actions.backend import api, call_api, response_for_error, sender
 from bot.actions.claim.reading import plate_key, policy_by_reference, policy_from_text
 from bot.actions.claim.templates import payload, template
+from bot.actions.policies import reset_search
 from insurance_rules import insured_item
 
 
@@ -101,7 +102,7 @@ class ActionRoadsideAssistance(Action):
                 for v in vehicles
             ]
             dispatcher.utter_message(response="utter_ask_roadside_vehicle", buttons=buttons)
-            return []
+            return reset_search()  # a plate from a button must not name the next request's policy
         dispatcher.utter_message(
             response=by_known("utter_roadside_phone", vehicle_name(vehicle), vehicle.plate),
             vehicle=vehicle_name(vehicle),
@@ -109,4 +110,4 @@ class ActionRoadsideAssistance(Action):
             insurer_name=vehicle.insurer.name,
             assistance_phone=vehicle.insurer.assistance_phone,
         )
-        return []
+        return reset_search()  # a plate from a button must not name the next request's policy

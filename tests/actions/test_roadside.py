@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.actions.assistance import ActionRoadsideAssistance
-from tests.actions.dialogue_support import LAURA, load_tracker, new_identity, responses, run, sign_in
+from tests.actions.dialogue_support import LAURA, load_tracker, new_identity, responses, run, sign_in, slots_of
 
 
 @pytest.fixture(scope="module")
@@ -38,3 +38,14 @@ def test_a_request_that_names_no_vehicle_asks_which(api_env, laura):
     tracker = load_tracker("request", laura, intent="roadside_assistance", text="necesito una grua")
     _, messages = run(ActionRoadsideAssistance(), tracker)
     assert responses(messages) == ["utter_ask_roadside_vehicle"]
+
+
+def test_the_plate_of_the_chosen_vehicle_does_not_stay_for_the_next_request(api_env, laura):
+    """A certificate asked right after must not be the moto's because its plate was left in the slot."""
+    tracker = load_tracker(
+        "request", laura, intent="roadside_assistance", text='/roadside_assistance{"license_plate":"A123BCD"}',
+        entities=[{"entity": "license_plate", "value": "A123BCD"}], slots={"license_plate": "A123BCD"},
+    )  # fmt: skip
+    events, messages = run(ActionRoadsideAssistance(), tracker)
+    assert responses(messages) == ["utter_roadside_phone"]
+    assert slots_of(events)["license_plate"] is None
