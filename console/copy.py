@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 
 WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 
-CHANNELS = {"telegram": "Telegram", "whatsapp": "WhatsApp", "webchat": "Chat web"}
+# A conversation's channel by its sender id's prefix (the web chat's is "web"; "webchat" in older rows).
+CHANNELS = {"telegram": "Telegram", "whatsapp": "WhatsApp", "web": "Chat web", "webchat": "Chat web", "email": "E-mail"}
 
 CLAIM_STATUSES = {
     "received": "Recibida",
@@ -61,7 +62,6 @@ OUTBOUND_STATUSES = {
     "failed": "No se pudo enviar",
     "opted_out": "No enviado: no quiere novedades",
 }
-CHANNELS = {"telegram": "Telegram", "whatsapp": "WhatsApp", "web": "Chat web", "email": "E-mail"}
 HANDOFF_STATUSES = {"open": "Esperando", "taken": "Atendiendo", "closed": "Devuelta al asistente"}
 CANCELLATION_STATUSES = {
     "requested": "Pedida",
