@@ -17,6 +17,7 @@ from typing import Any, Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,8 @@ from miaval_api.services import reminders
 from miaval_api.settings import Settings
 from models import (
     ChatIdentity,
+    Claim,
+    ClaimAttachment,
     ClientProfile,
     HandoffRequest,
     Insurer,
@@ -35,7 +38,7 @@ from models import (
 )
 from models.policy import policy_key
 from tests.channels.conftest import _start, unique_chat_id, unique_whatsapp
-from tests.channels.outbox_support import TEMPLATE_SID, MovableClock, add_row, make_courier, row
+from tests.channels.outbox_support import TEMPLATE_SID, MovableClock, add_row, make_courier, new_user, news_mails, row
 
 MORNING = datetime(2030, 3, 12, 10, 0, tzinfo=ZoneInfo("America/Argentina/Buenos_Aires"))  # a working Tuesday
 REDIS = "redis://127.0.0.1:6379/0"
@@ -239,3 +242,69 @@ def test_a_typed_payload_naming_someone_elses_policy_records_no_task_with_it(sta
         time.sleep(0.2)
     assert any("No encuentro esa póliza entre las tuyas" in text for text in fake_telegram.texts_to(chat_id))
     assert tasks_of(stack.database_url, sender) == []
+
+
+def test_a_claim_follow_up_on_telegram_leads_the_missing_photo_into_that_claim(stack, gateway, fake_twilio,
+                                                                             fake_telegram):  # fmt: skip
+    chat_id = unique_chat_id()
+    sender = f"telegram:{chat_id}"
+    user_id, number = customer(stack.database_url, sender, expires_in=200)
+    engine = create_engine(stack.database_url)
+    with Session(engine) as session:
+        seq = 700000 + secrets.randbelow(200000)
+        reported = MORNING - timedelta(days=2, hours=1)
+        claim = Claim(seq=seq, number=f"SIN-{seq:06d}", type="collision", status="received", reported_late=False,
+                      policy_id=session.scalar(select(Policy.id).where(Policy.number == number)),
+                      occurred_at=reported - timedelta(hours=3), created_at=reported, reported_by_user_id=user_id)
+        session.add(claim)  # fmt: skip
+        session.commit()
+        claim_id, claim_number = claim.id, claim.number
+    schedule(stack.database_url)
+    [reminder] = reminder_of(stack.database_url, user_id)
+    assert (reminder.kind, reminder.subject) == ("claim_followup", claim_number)
+    make_courier(stack, fake_twilio, fake_telegram, courier_clock()).run_once()
+    [sent] = fake_telegram.calls_to("sendMessage", chat_id)
+    item = "Fiat Cronos 2022 (AF123GH)"
+    assert f"a tu denuncia {claim_number} ({item}) todavía le faltan las fotos" in sent.fields["text"]
+    [[button]] = sent.fields["reply_markup"]["inline_keyboard"]
+    assert button["text"] == "Mandar las fotos"
+    update_id = gateway.next_update_id()
+    assert gateway.telegram({"update_id": update_id, "callback_query": {
+        "id": f"cb{update_id}", "from": {"id": chat_id, "is_bot": False, "first_name": "Cliente"},
+        "chat_instance": "1", "data": button["callback_data"],
+        "message": {"message_id": 8, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
+                    "text": sent.fields["text"]},
+    }}).status_code == 200  # fmt: skip
+    fake_telegram.files[f"photo{chat_id}"] = b"\xff\xd8\xff\xe0" + b"2" * 5000
+    assert gateway.telegram({"update_id": gateway.next_update_id(), "message": {
+        "message_id": 9, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
+        "photo": [{"file_id": f"photo{chat_id}", "file_unique_id": "p", "width": 800, "height": 600,
+                   "file_size": 5004}],
+    }}).status_code == 200  # fmt: skip
+    deadline = time.monotonic() + 30
+    attached: list[ClaimAttachment] = []
+    while time.monotonic() < deadline and not attached:
+        with Session(engine) as session:
+            attached = list(session.scalars(select(ClaimAttachment).where(ClaimAttachment.claim_id == claim_id)))
+        time.sleep(0.2)
+    engine.dispose()
+    assert len(attached) == 1
+
+
+def test_the_web_chat_shows_a_reminders_buttons_and_it_also_goes_by_email(stack, gateway, fake_twilio,
+                                                                          fake_telegram):  # fmt: skip
+    sender = gateway.web_sender()
+    user_id, address = new_user(stack.database_url)
+    buttons = [{"title": "Pedir el cupón a Aval", "payload": '/reminder_reply{"choice":"coupon","policy_number":"X"}'}]
+    row_id = add_row(stack.database_url, sender, "payment_reminder", "La cuota 3 vence el 07/03/2030.",
+                     user_id=user_id)  # fmt: skip
+    engine = create_engine(stack.database_url)
+    with Session(engine) as session:
+        session.get(OutboundMessage, row_id).buttons = buttons
+        session.commit()
+    engine.dispose()
+    make_courier(stack, fake_twilio, fake_telegram).run_once()
+    answer = requests.post(gateway.url + "/webchat/updates", json={"sender": sender}, timeout=10).json()
+    [message] = answer["messages"]
+    assert (message["text"], message["buttons"]) == ("La cuota 3 vence el 07/03/2030.", buttons)
+    assert any("La cuota 3 vence el 07/03/2030." in body for body in news_mails(stack.outbox_dir, address))
