@@ -40,8 +40,11 @@ class ActionReminderReply(ApiAction):
         named = next(tracker.get_latest_entity_values("policy_number"), None) or tracker.get_slot("policy_number")
         reason, confirmation = CHOICES.get(str(choice), CHOICES["agent"])
         identity = sender(tracker)
+        if not named:  # typed ("te respondo por el recordatorio"): nothing says which policy
+            dispatcher.utter_message(response="utter_reminder_no_policy")
+            return []
         try:
-            policy = await call_api(api().get_policy, identity, str(named)) if named else None
+            policy = await call_api(api().get_policy, identity, str(named))
         except NotFound:
             policy = None
         if policy is None:
