@@ -34,7 +34,7 @@ RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 MIN_INTENT_ACCURACY = 0.95
 # The held-out set by family (issue #17): the accuracy the model reached on it when it was last measured,
 # less a small margin, so that a regression fails (README, "Understanding": the figures).
-MIN_FAMILY_SET_ACCURACY = 0.82
+MIN_FAMILY_SET_ACCURACY = 0.90
 MIN_FAMILY_MESSAGES = 800
 MIN_ENTITY_F1 = 0.8
 # Intents of heldout_new_intents.yml that other branches of issue #10 add (the
@@ -105,6 +105,33 @@ if HAS_RASA:
         assert not total.pending, total.report()
         assert total.total >= MIN_FAMILY_MESSAGES
         assert total.accuracy >= MIN_FAMILY_SET_ACCURACY, heldout.families_report(families)
+
+    def parsed(agent, text: str) -> str:
+        """The full intent (faq/<key> for the help section) the model gives ``text``."""
+        import asyncio
+
+        return heldout.full_intent(asyncio.run(agent.parse_message(text)))[0]
+
+    def test_every_help_section_suggestion_reads_back_as_its_question(agent) -> None:
+        """The fallback's button for a help-section question sends its title (domain/fallback.yml): the model
+        must read each one as that very question, or the pick would fall back again."""
+        from bot.domain_files import load_domain
+
+        prefix = "utter_suggest_faq_"
+        titles = {name.removeprefix(prefix): texts[0]["text"] for name, texts in load_domain()["responses"].items()
+                  if name.startswith(prefix)}
+        assert len(titles) >= 19
+        wrong = {key: (title, got) for key, title in titles.items() if (got := parsed(agent, title)) != f"faq/{key}"}
+        assert not wrong, wrong
+
+    def test_the_phrasings_issue_17_names_get_their_request(agent) -> None:
+        """A cancellation without "baja", a claim-status complaint, and registering with a social network (the
+        help section's account creation, not the Facebook-with-Gmail answer). Messages of the held-out set."""
+        assert parsed(agent, "vendí el auto, ya no necesito más el seguro") == "cancel_policy"
+        assert parsed(agent, "quiero terminar el contrato del seguro del comercio") == "cancel_policy"
+        assert parsed(agent, "hace tres semanas que denuncié el choque y nadie me dice nada") == "claim_status"
+        assert parsed(agent, "hice la denuncia hace un mes y sigo sin saber nada") == "claim_status"
+        assert parsed(agent, "puedo registrarme con una red social?") == "faq/create_account"
 
     def test_only_the_new_intents_are_pending(everything) -> None:
         """A held-out intent missing from the model is one of the five that other branches add."""
