@@ -71,3 +71,12 @@ def test_a_witness_phone_is_not_the_other_partys():
 @pytest.mark.parametrize("text", ["quiero hacer una denuncia", "hola", "ayer a las 19 en av rivadavia 5000"])
 def test_messages_that_say_none_of_it_fill_nothing(text):
     assert read_statement(text, OWN).slots() == {}
+
+
+def test_the_nlus_third_party_entities_are_read_checked_and_never_the_customers_own():
+    entities = {"license_plate": "kjh 553", "document_number": "30.123.456", "policy_number": "AU-1048576"}
+    read = read_statement("era un gol gris", OWN, nlu_third_party=entities)
+    # The plate and the DNI are the other's; the policy number is Laura's own, so it is not.
+    assert read.third_party_data == {"claim_third_party_plate": "KJH553", "claim_third_party_document": "30123456",
+                                     "claim_third_party_vehicle": "Gol gris"}
+    assert read_statement("esa", OWN, nlu_third_party={"license_plate": "no es una patente"}).third_party_data == {}

@@ -57,6 +57,8 @@ from insurance_rules import (
 INTERRUPTIONS = frozenset(
     {"faq", "stop", "sign_out", "help", "human_handoff", "bot_challenge", "greet", "goodbye", "thank"}
 )
+# The role the NLU data gives the other party's plate, document and policy (bot/data/nlu/inform.yml).
+THIRD_PARTY_ROLE = "third_party"
 # Questions answered by a yes or a no.
 YES_NO_SLOTS = frozenset({"claim_injured", "claim_vehicle_drivable", "claim_third_party", "claim_confirmed"})
 YES_WORDS = ("si", "sí", "s", "sip", "claro", "obvio", "dale")
@@ -71,8 +73,18 @@ def clock() -> datetime:
 
 
 def entity(tracker: Tracker, name: str) -> Optional[Any]:
-    """The first value of an entity in the latest message."""
-    return next(tracker.get_latest_entity_values(name), None)
+    """The first value of an entity in the latest message (not one the NLU said is the other party's)."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    return next(
+        (item.get("value") for item in entities if item.get("entity") == name and item.get("role") != THIRD_PARTY_ROLE),
+        None,
+    )
+
+
+def third_party_entities(tracker: Tracker) -> dict[str, str]:
+    """The entities of the latest message that the NLU marked as the other party's (role ``third_party``)."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    return {item["entity"]: str(item.get("value")) for item in entities if item.get("role") == THIRD_PARTY_ROLE}
 
 
 def answer_text(tracker: Tracker, allow_denial: bool = False) -> Optional[str]:
@@ -196,6 +208,7 @@ class ValidateClaimForm(GuidedFormValidationAction):
             own_references=await self._own_references(tracker),
             about_the_other=requested == "claim_third_party_done",
             answering_driver=requested == "claim_driver",
+            nlu_third_party=third_party_entities(tracker),
         )
 
     @staticmethod

@@ -7,8 +7,10 @@ driven and the customer was driving. ``read_statement`` returns those facts as
 claim slots; ``validate_claim_form`` fills with them every slot still empty, on
 every message, so only the rest is asked.
 
-The NLU's entities (``license_plate``, ``policy_number``) and the shared rules
-(``insurance_rules``: plates, documents) and ``bot.actions.phones`` do the
+The NLU's entities with the role ``third_party`` (``license_plate``,
+``document_number``, ``policy_number``: bot/data/nlu/inform.yml) are one
+source; patterns over the text the other, for what the NLU misses. The shared
+rules (``insurance_rules``: plates, documents) and ``bot.actions.phones`` do the
 checking: nothing is kept that is not what it says it is. The customer's own
 plates and policy numbers are never taken for the other party's. No Rasa here:
 plain functions over text, tested without a server.
@@ -27,7 +29,7 @@ import yaml
 
 from bot.actions.claim.dates import normalise
 from bot.actions.phones import phones_in
-from insurance_rules import InvalidDocumentNumber, compact, parse_document, plates_in
+from insurance_rules import InvalidDocumentNumber, InvalidPlate, compact, parse_document, parse_plate, plates_in
 
 LOOKUPS = Path(__file__).resolve().parents[2] / "data" / "nlu" / "lookups.yml"
 
@@ -328,16 +330,42 @@ def bare_name(clean: str) -> Optional[str]:
     return None
 
 
+# The NLU's entities with the role ``third_party``, and the slot each fills once checked.
+_NLU_ENTITIES = {
+    "license_plate": ("claim_third_party_plate", parse_plate, InvalidPlate),
+    "document_number": ("claim_third_party_document", lambda value: parse_document(value)[1], InvalidDocumentNumber),
+    "policy_number": ("claim_third_party_policy", str.upper, ValueError),
+}
+
+
+def _from_nlu(entities: dict[str, str], own: set[str]) -> dict[str, str]:
+    """The other party's data the NLU found (entities with the role ``third_party``), checked like the rest."""
+    data = {}
+    for name, value in entities.items():
+        if name not in _NLU_ENTITIES or compact(value) in own:
+            continue
+        slot, parse, invalid = _NLU_ENTITIES[name]
+        with suppress(invalid):
+            data[slot] = parse(value.strip())
+    return data
+
+
 def read_statement(
-    text: str, own_references: Iterable[str] = (), about_the_other: bool = False, answering_driver: bool = False
+    text: str,
+    own_references: Iterable[str] = (),
+    about_the_other: bool = False,
+    answering_driver: bool = False,
+    nlu_third_party: Optional[dict[str, str]] = None,
 ) -> Statement:
     """The facts of one message. ``own_references``: the customer's plates and policy numbers (never the other's);
-    ``about_the_other``: the other party's data was just asked for; ``answering_driver``: who drove was asked."""
+    ``about_the_other``: the other party's data was just asked for; ``answering_driver``: who drove was asked;
+    ``nlu_third_party``: the NLU's entities with the role ``third_party`` (entity -> value)."""
     clean = normalise(text)
     own = {compact(reference) for reference in own_references if reference}
     witness_said = _WITNESSES.search(text)
     # A witness's phone is not the other party's: their data is read before "testigos".
     data = third_party_data(text[: witness_said.start()] if witness_said else text, own, about_the_other)
+    data = {**_from_nlu(nlu_third_party or {}, own), **data}
     third_party: Optional[bool] = None
     if _NO_THIRD_PARTY.search(clean):
         third_party = False
