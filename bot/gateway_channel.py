@@ -17,6 +17,10 @@ appended under the conversation's lock and saved through Rasa's own tracker
 store, so they also reach the event broker. A paused conversation answers a
 customer's message with ``[{"custom": {"conversation": "paused"}}]``: the
 gateway then stays silent instead of apologising for an empty answer.
+
+Only a message the gateway vouches for (``"payload": true``: a button it offered this sender, or a
+fact it learned itself, such as an upload's id) may carry an intent as ``/intent{…}``; such a user
+event gets metadata ``{"payload": true}``. Typed text that starts with ``/`` is read as words.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, Event, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -81,10 +86,16 @@ class GatewayInput(InputChannel):
             if not isinstance(sender, str) or not sender or not isinstance(text, str):
                 return response.json({"error": "sender and message are required"}, status=400)
             collector = CollectingOutputChannel()
+            vouched = payload.get("payload") is True
+            # The channel the customer wrote by, for the conversation facts (conversation_facts/facts.py).
+            metadata: dict[str, Any] = {"channel": sender.split(":", 1)[0]}
+            if vouched:
+                metadata["payload"] = True
+            message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
             try:
-                # The channel the customer wrote by, for the conversation facts (conversation_facts/facts.py).
-                metadata = {"channel": sender.split(":", 1)[0]}
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+                if not vouched and text.strip().startswith(INTENT_MESSAGE_PREFIX):
+                    message.parse_data = await _read_as_words(request.app.ctx.agent, message)
+                await on_new_message(message)
             except CancelledError:
                 log.error("gateway channel: the message timed out")
             except Exception:
@@ -127,6 +138,16 @@ class GatewayInput(InputChannel):
             return response.json({"ok": True, "paused": tracker.is_paused()})
 
         return gateway
+
+
+async def _read_as_words(agent: Any, message: UserMessage) -> dict[str, Any]:
+    """What NLU reads in typed text that starts with ``/`` once the slashes are words' punctuation:
+    a customer who types ``/inform{…}`` is understood (or not) as words, never obeyed as an intent.
+    The conversation keeps the text as typed (``parse_data["text"]``), so the console shows it."""
+    words = message.text.strip().lstrip(INTENT_MESSAGE_PREFIX).strip() or "?"
+    parsed = await agent.processor.parse_message(UserMessage(words, sender_id=message.sender_id))
+    parsed["text"] = message.text
+    return parsed
 
 
 async def _is_paused(request: Request, sender: str) -> bool:

@@ -7,6 +7,7 @@ from typing import Optional
 
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from channels.gateway import EXTENSION_KEY, build_gateway
 from channels.settings import Settings
@@ -20,6 +21,8 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     app = Flask(__name__, static_folder="static", static_url_path="/webchat/static")
     # Uploads up to the API's limit plus room for the multipart envelope.
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + 1024 * 1024
+    if settings.trusted_proxies > 0:  # the client's address from the trusted proxies' X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     gateway = build_gateway(settings)
     app.extensions[EXTENSION_KEY] = gateway
 

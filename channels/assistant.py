@@ -78,7 +78,7 @@ class Assistant:
             message = self._chosen(sender_id, message) or message
         if not message:
             return [TextReply(copy.UNSUPPORTED_MESSAGE)]
-        return self._ask(sender_id, message)
+        return self._ask(sender_id, message, payload=message.startswith("/") and self._offered(sender_id, message))
 
     def files(self, sender_id: str, files: list[IncomingFile]) -> list[Reply]:
         """Photos or PDFs for a claim: each is uploaded to the API and announced to Rasa."""
@@ -88,7 +88,7 @@ class Assistant:
         replies: list[Reply] = []
         for incoming in files:
             message = self._upload(sender_id, incoming)
-            replies.extend(self._ask(sender_id, message) if message else [TextReply(copy.APOLOGY)])
+            replies.extend(self._ask(sender_id, message, payload=True) if message else [TextReply(copy.APOLOGY)])
         return replies
 
     def refused_file(self, sender_id: str, reason: str) -> list[Reply]:
@@ -96,14 +96,14 @@ class Assistant:
         refusal = self._limited(sender_id)
         if refusal is not None:
             return refusal
-        return self._ask(sender_id, inform(upload_error=reason))
+        return self._ask(sender_id, inform(upload_error=reason), payload=True)
 
     def location(self, sender_id: str, latitude: float, longitude: float) -> list[Reply]:
         """A shared place (where a claim happened)."""
         refusal = self._limited(sender_id)
         if refusal is not None:
             return refusal
-        return self._ask(sender_id, inform(latitude=latitude, longitude=longitude))
+        return self._ask(sender_id, inform(latitude=latitude, longitude=longitude), payload=True)
 
     def voice_note(self, sender_id: str) -> list[Reply]:
         """A voice note or audio: the assistant cannot listen, and says so kindly (nothing is uploaded)."""
@@ -145,9 +145,10 @@ class Assistant:
             return inform(upload_error=code)
         return inform(upload_id=upload.id)
 
-    def _ask(self, sender_id: str, message: str) -> list[Reply]:
+    def _ask(self, sender_id: str, message: str, *, payload: bool = False) -> list[Reply]:
+        """Rasa's answer; ``payload``: the message is an intent the gateway vouches for (else it is text)."""
         try:
-            replies = from_rasa(self.rasa.send(sender_id, message))
+            replies = from_rasa(self.rasa.send(sender_id, message, payload=payload))
         except RasaUnavailable as exc:
             log.error("rasa unavailable for %s: %s", hashed_sender(sender_id), exc)
             return [TextReply(copy.APOLOGY)]
@@ -162,6 +163,14 @@ class Assistant:
         except StateUnavailable as exc:  # the answer still goes out; a numbered reply will read as text
             log.error("shared state unavailable, choices not kept for %s: %s", hashed_sender(sender_id), exc)
         return replies
+
+    def _offered(self, sender_id: str, message: str) -> bool:
+        """Whether ``message`` is a button payload this gateway offered the sender (typed ``/…`` is text)."""
+        try:
+            return self.choices.was_offered(sender_id, message)
+        except StateUnavailable as exc:
+            log.error("shared state unavailable, payload read as text for %s: %s", hashed_sender(sender_id), exc)
+            return False
 
     def _chosen(self, sender_id: str, message: str) -> str | None:
         try:

@@ -10,6 +10,7 @@ the gateway runs several workers (the production profile).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -38,6 +39,10 @@ def numbered_list(buttons: tuple[Button, ...], start: int = 1) -> str:
     return "\n".join(f"{index}. {button.title}" for index, button in enumerate(buttons, start=start))
 
 
+def _offered_key(sender_id: str, payload: str) -> str:
+    return f"offered:{sender_id}:{hashlib.sha256(payload.encode()).hexdigest()[:32]}"
+
+
 class ChoiceMemory:
     """The options last offered to each sender, to map "2" or a title back to a payload."""
 
@@ -45,12 +50,20 @@ class ChoiceMemory:
         self.state = state if state is not None else MemoryState()
 
     def offer(self, sender_id: str, buttons: tuple[Button, ...]) -> None:
-        """Remember the options just shown (an answer without options forgets the old ones)."""
+        """Remember the options just shown (an answer without options forgets the old ones for "2",
+        while each payload stays one this sender may send back, :meth:`was_offered`, for a day)."""
         key = f"choices:{sender_id}"
         if buttons:
             self.state.put(key, json.dumps([[button.title, button.payload] for button in buttons]), CHOICES_TTL)
+            for button in buttons:
+                self.state.put(_offered_key(sender_id, button.payload), "1", CHOICES_TTL)
         else:
             self.state.delete(key)
+
+    def was_offered(self, sender_id: str, payload: str) -> bool:
+        """Whether the gateway showed this sender a button with exactly this payload (in the last day):
+        only such a payload may reach Rasa as an intent; anything else typed is text."""
+        return self.state.get(_offered_key(sender_id, payload)) is not None
 
     def resolve(self, sender_id: str, text: str) -> Optional[str]:
         """The payload the user chose with ``text``, or None when it is not one of the options."""

@@ -56,9 +56,17 @@ class RasaClient:
         self.timeout = timeout
         self.session = session or requests.Session()
 
-    def send(self, sender_id: str, message: str, timeout: Optional[float] = None) -> list[dict[str, Any]]:
-        """The list of bot messages Rasa answers (may be empty); RasaUnavailable on any failure."""
-        body = self._routed(sender_id, CHANNEL_PATH, lambda: sign_message(self.secret, sender_id, message), timeout)
+    def send(
+        self, sender_id: str, message: str, timeout: Optional[float] = None, *, payload: bool = False
+    ) -> list[dict[str, Any]]:
+        """The list of bot messages Rasa answers (may be empty); RasaUnavailable on any failure.
+
+        ``payload=True`` only for an intent the caller vouches for (a button it offered, a fact it
+        learned): otherwise a message starting with ``/`` is read by Rasa as the words it is.
+        """
+        body = self._routed(
+            sender_id, CHANNEL_PATH, lambda: sign_message(self.secret, sender_id, message, payload=payload), timeout
+        )
         if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
             raise RasaUnavailable("not a list of messages")
         return body

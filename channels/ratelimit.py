@@ -27,6 +27,11 @@ class RateLimiter:
         self.clock = clock
         self.state = state if state is not None else MemoryState(clock=clock)
 
+    def allow(self, key: str, per_minute: int) -> bool:
+        """One more request counted against ``key`` (a client address…) if it made fewer than ``per_minute``
+        in the window; StateUnavailable when the shared state is unreachable."""
+        return self.state.hit(f"rate:{key}", self.clock(), self.window, per_minute)
+
     def check(self, sender_id: str) -> str:
         """``"allow"``, ``"warn"`` (first refusal in this window: tell the user) or ``"drop"``."""
         if self.state.hit(f"rate:{sender_id}", self.clock(), self.window, self.per_minute):

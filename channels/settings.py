@@ -46,6 +46,13 @@ class Settings:
     database_url: str = env("DATABASE_URL", "sqlite:///var/miaval.db", secret=True)
     # Messages a sender may send per minute before getting a friendly "wait a moment".
     rate_limit_per_minute: int = env("GATEWAY_RATE_LIMIT_PER_MINUTE", 20)
+    # Per client address: web chat conversations started, and requests to any /webchat/ route, per minute.
+    webchat_sessions_per_address_per_minute: int = env("WEBCHAT_SESSIONS_PER_ADDRESS_PER_MINUTE", 5)
+    webchat_requests_per_address_per_minute: int = env("WEBCHAT_REQUESTS_PER_ADDRESS_PER_MINUTE", 120)
+    # Reverse proxies in front of the gateway whose X-Forwarded-For is trusted (0: the client's own address).
+    trusted_proxies: int = env("GATEWAY_TRUSTED_PROXIES", 0)
+    # Signs the web chat's conversation ids (channels/web_senders.py): ids the gateway did not issue are refused.
+    webchat_sender_key: str = env("WEBCHAT_SENDER_KEY", secret=True, generated=True)
     # Key of the sender tags in the logs (HMAC): without it a phone number is found by brute force.
     log_hash_key: str = env("LOG_HASH_KEY", generated=True)
     # Twilio / WhatsApp.

@@ -22,23 +22,25 @@ its id, and the next message starts a new session.
 
 from __future__ import annotations
 
+import logging
 import re
-import secrets
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_from_directory
 
+import bounded_json
+from channels import web_senders
 from channels.assistant import IncomingFile
 from channels.gateway import current_gateway
 from channels.outbox import buttons_of, shown_in_webchat
 from channels.replies import DocumentReply, ImageReply, Reply, SignedOut, TextReply
 from channels.settings import origin
 from channels.staff import label
+from shared_state import StateUnavailable
 
+log = logging.getLogger(__name__)
 webchat = Blueprint("webchat", __name__, template_folder="templates")
 
-# The sender id is the conversation's only key, so it must be unguessable: at least 128 random bits.
-SENDER_PATTERN = re.compile(r"^web:[A-Za-z0-9_-]{22,64}\Z")
 DELIVERY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
 MAX_MESSAGE_CHARS = 2000
 
@@ -70,22 +72,27 @@ def _answer(replies: list[Reply]) -> Response:
     return jsonify(body)
 
 
-def _bad_request(code: str, message: str) -> Response:
+def _bad_request(code: str, message: str, status: int = 400) -> Response:
     response = jsonify({"error": {"code": code, "message": message}})
-    response.status_code = 400
+    response.status_code = status
     return response
 
 
 def _sender(value: Any) -> str | None:
-    return value if isinstance(value, str) and SENDER_PATTERN.match(value) else None
+    """``value`` when it is a conversation id this gateway issued (signed: channels/web_senders.py)."""
+    return value if web_senders.genuine(current_gateway().settings.webchat_sender_key, value) else None
 
 
-INVALID_SENDER = ("invalid_sender", "sender must be web:<22-64 url-safe characters>.")
+INVALID_SENDER = ("invalid_sender", "sender must be a conversation id from POST /webchat/sessions.")
 
 
 def _json_and_sender() -> tuple[dict[str, Any], str] | Response:
-    """The request's JSON object and its checked ``sender``, or the 400 that says which is wrong."""
-    body = request.get_json(silent=True)
+    """The request's JSON object (bounded: bounded_json) and its checked ``sender``, or the 400 that says
+    which is wrong."""
+    try:
+        body = bounded_json.loads(request.get_data(cache=False))
+    except bounded_json.JsonRefused as refused:
+        return _bad_request("invalid_json", str(refused))
     if not isinstance(body, dict):
         return _bad_request("invalid_json", "Expected a JSON object.")
     sender = _sender(body.get("sender"))
@@ -99,12 +106,40 @@ def refuse_foreign_origins() -> Response | None:
     """A browser on a page outside WEBCHAT_ALLOWED_ORIGINS (by default: our own origin) gets 403.
 
     Requests without an Origin (not from a browser page) pass: CORS protects
-    browser users, other clients are held by the sender id and the rate limit.
+    browser users, other clients are held by the signed sender id and the rate limits.
     """
     given = request.headers.get("Origin")
     if given is not None and origin(given) not in current_gateway().settings.webchat_origins:
         response = jsonify({"error": {"code": "origin_not_allowed", "message": "This origin may not use the chat."}})
         response.status_code = 403
+        return response
+    return None
+
+
+@webchat.before_request
+def limit_each_address() -> Response | None:
+    """Every /webchat/ API request counts against the client's address (behind GATEWAY_TRUSTED_PROXIES
+    proxies: the address they saw), and so does each new conversation; past a limit, 429. JSON bodies
+    (everything but uploads) may hold at most bounded_json.MAX_BYTES."""
+    if request.method == "OPTIONS" or request.method == "GET":
+        return None
+    if request.endpoint != "webchat.upload":
+        if (request.content_length or 0) > bounded_json.MAX_BYTES:
+            return _bad_request("too_large", f"The body must be at most {bounded_json.MAX_BYTES} bytes.")
+        request.max_content_length = bounded_json.MAX_BYTES  # a chunked body without a length, too
+    gateway = current_gateway()
+    address = request.remote_addr or "unknown"
+    checks = [(f"addr:{address}", gateway.settings.webchat_requests_per_address_per_minute)]
+    if request.endpoint == "webchat.new_session":
+        checks.append((f"addr-sessions:{address}", gateway.settings.webchat_sessions_per_address_per_minute))
+    try:
+        allowed = all(gateway.assistant.limiter.allow(key, limit) for key, limit in checks)
+    except StateUnavailable:
+        log.error("shared state unavailable: a web chat request was refused")
+        return _bad_request("unavailable", "The chat is not available right now; try again in a moment.", 503)
+    if not allowed:
+        response = _bad_request("rate_limited", "Too many requests from this address; wait a minute.", 429)
+        response.headers["Retry-After"] = "60"
         return response
     return None
 
@@ -141,8 +176,8 @@ def widget_script() -> Response:
 
 @webchat.post("/webchat/sessions")
 def new_session() -> tuple[Response, int]:
-    """A fresh conversation id for a browser that has none."""
-    return jsonify({"sender": "web:" + secrets.token_urlsafe(24)}), 201
+    """A fresh conversation id for a browser that has none (signed: only ids issued here are accepted)."""
+    return jsonify({"sender": web_senders.issue(current_gateway().settings.webchat_sender_key)}), 201
 
 
 @webchat.post("/webchat/messages")
@@ -205,7 +240,7 @@ def updates() -> Response:
         return parsed
     body, sender = parsed
     after = body.get("after", 0)
-    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= bounded_json.MAX_INT:
         return _bad_request("invalid_cursor", "after must be a cursor from an earlier answer.")
     found = shown_in_webchat(current_gateway().deliveries.engine, sender, after)
     return jsonify({

@@ -7,6 +7,7 @@ from typing import Optional
 
 from flask import Flask, Response, g
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from console import access, copy
 from console.settings import Settings
@@ -25,13 +26,15 @@ def create_app(settings: Optional[Settings] = None, database: Optional[Database]
         SESSION_COOKIE_NAME="aval_console",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_SECURE=settings.cookies_secure,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
         # Room for a confirmation file and its form; the upload's own limit is checked on its bytes.
         MAX_CONTENT_LENGTH=settings.max_upload_bytes + 64 * 1024,
         WTF_CSRF_TIME_LIMIT=settings.session_hours * 3600,
-        WTF_CSRF_SSL_STRICT=settings.secure_cookies,
+        WTF_CSRF_SSL_STRICT=settings.cookies_secure,
     )
+    if settings.trusted_proxies > 0:  # the client's address from the trusted proxies' X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     app.extensions["console.settings"] = settings
     app.extensions["console.database"] = database or Database(settings.database_url)
     CSRFProtect(app)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
+from typing import Optional
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
-from sqlalchemy import select
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from console import access, audit, passwords, signin_limits
+from console import access, audit, copy, passwords, sessions, signin_limits
 from console.web import db, settings
-from models import StaffMember
+from models import StaffAuditEntry, StaffMember
 
 bp = Blueprint("auth", __name__)
 PUBLIC = {"auth.sign_in", "healthz", "static"}
@@ -19,14 +22,14 @@ PUBLIC = {"auth.sign_in", "healthz", "static"}
 def load_staff() -> Response | None:
     """Before each request: the signed-in, active staff member in ``g.staff``; otherwise to the sign-in page."""
     g.staff = None
-    staff_id = session.get("staff_id")
-    if staff_id is not None:
-        with db() as reading:
-            staff = reading.get(StaffMember, staff_id)
-            if staff is not None and staff.active:
-                g.staff = staff
-            else:
-                session.clear()
+    token = session.get("token")
+    if token is not None:
+        with db(write=True) as writing:
+            g.staff = sessions.staff_of(writing, settings(), token)
+            if g.staff is not None:
+                writing.expunge(g.staff)
+        if g.staff is None:
+            session.clear()
     if g.staff is None and request.endpoint not in PUBLIC:
         return redirect(url_for("auth.sign_in"))
     return None
@@ -57,12 +60,23 @@ def sign_in() -> Response | str | tuple[str, int]:
             return render_template("sign_in.html", email=email, error=error), 401
         if passwords.needs_rehash(staff.password_hash):
             staff.password_hash = passwords.hash_password(password)
+        wrong = signin_limits.failures_for(writing, config, email, _last_sign_in(writing, staff.id))
         audit.record(writing, staff.id, "sign_in")
-        staff_id, home = staff.id, access.home(staff)
+        token, home = sessions.start(writing, staff.id), access.home(staff)
     session.clear()  # a fresh session (and CSRF token) for the signed-in staff member
     session.permanent = True
-    session["staff_id"] = staff_id
+    session["token"] = token
+    if wrong:
+        flash(copy.wrong_passwords_notice(wrong), "error")
     return redirect(url_for(home))
+
+
+def _last_sign_in(session: Session, staff_id: int) -> Optional[datetime]:
+    return session.scalar(
+        select(func.max(StaffAuditEntry.at)).where(
+            StaffAuditEntry.staff_id == staff_id, StaffAuditEntry.action == "sign_in"
+        )
+    )
 
 
 @bp.post("/salir")
@@ -70,6 +84,7 @@ def sign_out() -> Response:
     """Sign out (a form with the CSRF token)."""
     if g.staff is not None:
         with db(write=True) as writing:
+            sessions.end(writing, session.get("token"))
             audit.record(writing, g.staff.id, "sign_out")
     session.clear()
     return redirect(url_for("auth.sign_in"))

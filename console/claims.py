@@ -29,14 +29,24 @@ def _claim(session: Session, number: str) -> Claim:
 
 
 def recipient(session: Session, claim: Claim) -> Optional[tuple[str, int]]:
-    """The chat that hears of this claim: the reporter's most recently used chat, else that of an account
-    linked to the claim's client; None when nobody has a chat."""
+    """The chat that hears of this claim: the reporter's most recently used chat; for a claim Aval loaded,
+    that of the insured's own verified account (the client's e-mail on file) linked to the client, never
+    an intermediary who linked the profile by document; None when nobody has a chat."""
     user_ids: list[int] = []
+    client = claim.policy.client
     if claim.reported_by_user_id:
         user_ids.append(claim.reported_by_user_id)
-    else:
+    elif client.email:
         user_ids.extend(
-            session.scalars(select(UserClientLink.user_id).where(UserClientLink.client_id == claim.policy.client_id))
+            session.scalars(
+                select(UserClientLink.user_id)
+                .join(User, User.id == UserClientLink.user_id)
+                .where(
+                    UserClientLink.client_id == client.id,
+                    User.email == client.email.lower(),
+                    User.email_verified.is_(True),
+                )
+            )
         )
     if not user_ids:
         return None
@@ -89,6 +99,9 @@ def change_status(number: str) -> Response:
         return redirect(url_for(".detail", number=number))
     with db(write=True) as writing:
         claim = _claim(writing, number)
+        if outbound.queued(writing, f"claim_update:{claim.id}:{nonce}"):
+            flash(copy.ALREADY_DONE, "ok")
+            return redirect(url_for(".detail", number=number))
         before = claim.status
         claim.status = status
         chat = recipient(writing, claim)

@@ -129,3 +129,16 @@ def when(instant: datetime | None) -> str:
     if instant is None:
         return "—"
     return f"{WEEKDAYS[instant.weekday()]} {instant:%d/%m %H:%M}"
+
+
+def wrong_passwords_notice(count: int) -> str:
+    """Told to a staff member at sign-in: their account got wrong passwords since they last signed in."""
+    times = "1 contraseña equivocada" if count == 1 else f"{count} contraseñas equivocadas"
+    return (
+        f"Desde tu último ingreso se probaron {times} con tu cuenta. Si no fuiste vos, avisale a un supervisor."
+    )
+
+
+# A form sent twice (a reused nonce: the browser's back button, a double click) is done once.
+ALREADY_SENT = "Ese mensaje ya se había enviado; no lo mandamos de nuevo."
+ALREADY_DONE = "Ese cambio ya se había hecho; no avisamos de nuevo al cliente."

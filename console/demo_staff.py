@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stdnum.ar import cuit as stdnum_cuit
 
-from console import passwords
+from console import passwords, sessions
 from miaval_api.demo import DEFAULT_FILE
 from models import ClientProfile, Producer, StaffMember
 
@@ -70,4 +70,6 @@ def load(session: Session, demo_passwords: Mapping[str, str], path: Path = DEFAU
         member.password_hash = passwords.hash_password(password)
         members.append(member)
     session.flush()
+    for member in members:  # a new password: sessions signed in with the old one end
+        sessions.end_all(session, member.id)
     return members

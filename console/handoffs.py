@@ -170,10 +170,14 @@ def reply(handoff_id: int) -> Response:
     if not text or len(text) > MAX_REPLY:
         flash(f"Escribí un mensaje (hasta {MAX_REPLY} caracteres).", "error")
         return redirect(url_for(".detail", handoff_id=handoff_id))
+    key = f"staff_reply:{handoff_id}:{nonce}"
     with db(write=True) as writing:
         handoff = _mine(writing, handoff_id)
+        if outbound.queued(writing, key):
+            flash(copy.ALREADY_SENT, "ok")
+            return redirect(url_for(".detail", handoff_id=handoff_id))
         outbound.enqueue(
-            writing, key=f"staff_reply:{handoff_id}:{nonce}", sender_id=handoff.sender_id, kind="staff_reply",
+            writing, key=key, sender_id=handoff.sender_id, kind="staff_reply",
             text=text, user_id=handoff.user_id, staff_id=staff.id, staff_name=staff.name,
         )  # fmt: skip
         audit.record(writing, staff.id, "handoff_reply", f"handoff:{handoff_id}", characters=len(text))

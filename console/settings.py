@@ -20,7 +20,13 @@ class Settings:
     bind: str = env("CONSOLE_BIND", "127.0.0.1:8090", doc="host:port; make run uses CONSOLE_PORT")
     # Cookies only over HTTPS: set it when the console is served behind TLS (loopback HTTP by default).
     secure_cookies: bool = env("CONSOLE_SECURE_COOKIES", False)
+    # The console's public URL: when it is https://, cookies are Secure whatever CONSOLE_SECURE_COOKIES says.
+    public_url: str = env("CONSOLE_PUBLIC_URL", "")
+    # Reverse proxies in front of the console whose X-Forwarded-For is trusted (0: the client's own address).
+    trusted_proxies: int = env("CONSOLE_TRUSTED_PROXIES", 0)
+    # A console session ends this long after sign-in, and after this many minutes without a request.
     session_hours: int = env("CONSOLE_SESSION_HOURS", 8)
+    session_idle_minutes: int = env("CONSOLE_SESSION_IDLE_MINUTES", 30)
     # Wrong passwords per account and per client address within the window, then sign-in waits.
     max_failures_per_account: int = env("CONSOLE_MAX_FAILURES_PER_ACCOUNT", 5)
     max_failures_per_address: int = env("CONSOLE_MAX_FAILURES_PER_ADDRESS", 20)
@@ -52,6 +58,11 @@ class Settings:
         """Raise MissingSetting for what the console cannot serve without."""
         if not self.secret_key:
             raise MissingSetting("CONSOLE_SECRET_KEY is not set: the console needs its own secret key.")
+
+    @property
+    def cookies_secure(self) -> bool:
+        """Session cookies only over HTTPS: when asked to, or when the console is served over https."""
+        return self.secure_cookies or self.public_url.lower().startswith("https://")
 
     @property
     def secret(self) -> bytes:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from console import audit, passwords
+from console import audit, passwords, sessions
 from console.web import area, db, me
 from models import Producer, StaffAuditEntry, StaffMember
 from models.staff import ROLES
@@ -83,6 +83,8 @@ def set_active(member_id: int) -> Response:
             flash("No podés cambiar esa cuenta.", "error")
             return redirect(url_for(".index"))
         member.active = active
+        if not active:
+            sessions.end_all(writing, member.id)
         audit.record(writing, me().id, "staff_activate" if active else "staff_deactivate", f"staff:{member_id}")
     flash("Cuenta activada." if active else "Cuenta desactivada.", "ok")
     return redirect(url_for(".index"))

@@ -47,8 +47,8 @@ def line_of(event: dict[str, Any]) -> Optional[Line]:
     text = event.get("text")
     if kind not in ("user", "bot") or not text:
         return None
-    if kind == "user" and text.startswith("/"):  # a button's payload: the assistant's answer says what was chosen
-        return None
+    if kind == "user" and (event.get("metadata") or {}).get("payload") is True:
+        return None  # a button's payload: the assistant's answer says what was chosen; typed "/…" is shown
     stamp = event.get("timestamp")
     at = datetime.fromtimestamp(stamp, timezone.utc) if isinstance(stamp, (int, float)) else None
     if kind == "user":

@@ -77,10 +77,18 @@ def sign_body(secret: str, body: bytes, now: Optional[float] = None, nonce: Opti
     return SignedRequest(body=body, headers=headers)
 
 
-def sign_message(secret: str, sender: str, message: str, now: Optional[float] = None) -> SignedRequest:
-    """The signed request that hands ``message`` from ``sender`` to Rasa."""
-    body = json.dumps({"sender": sender, "message": message}, ensure_ascii=False).encode()
-    return sign_body(secret, body, now=now)
+def sign_message(
+    secret: str, sender: str, message: str, now: Optional[float] = None, *, payload: bool = False
+) -> SignedRequest:
+    """The signed request that hands ``message`` from ``sender`` to Rasa.
+
+    ``payload``: the message is an intent the gateway vouches for (a button it offered this sender, or
+    a fact it learned itself, such as an upload's id); without it Rasa reads a leading ``/`` as text.
+    """
+    fields: dict[str, Any] = {"sender": sender, "message": message}
+    if payload:
+        fields["payload"] = True
+    return sign_body(secret, json.dumps(fields, ensure_ascii=False).encode(), now=now)
 
 
 def sign_control(

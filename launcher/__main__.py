@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
@@ -11,7 +12,8 @@ import time
 from console.demo_staff import staff_entries
 from envsettings import environment, explicitly_set, name_of, names
 from hop_auth.shared_secrets import RASA_CHANNEL_SECRET
-from launcher.paths import LOG_DIR, MODEL_PATH, RASA_BIN, ROOT, VAR
+from launcher import private_files
+from launcher.paths import LOG_DIR, MODEL_PATH, MODELS_DIR, RASA_BIN, ROOT, VAR
 from launcher.profiles import UnknownProfile, prepare_tracker_store, profile_for, rasa_urls
 from launcher.secrets import HopSecrets, local_secrets, new_password
 from launcher.services import (
@@ -47,7 +49,7 @@ def secrets_for(service: str, values: dict[str, str]) -> dict[str, str]:
 
 def purge_old_data(env: dict[str, str]) -> None:
     """``python -m miaval_api purge``: the retention rules (miaval_api/services/retention.py), once."""
-    completed = subprocess.run(purge_command(), cwd=ROOT, env=env)
+    completed = subprocess.run(purge_command(), cwd=ROOT, env=env, umask=private_files.UMASK)
     if completed.returncode != 0:
         print("the retention purge failed; the services start anyway", file=sys.stderr)
 
@@ -63,6 +65,9 @@ def run() -> int:
     """Everything with demo data and the web chat on localhost: the embedded default or MIAVAL_PROFILE's."""
     # Stopped with SIGTERM (a supervisor, `timeout`) as with Ctrl-C: the services go too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # var/ holds personal data: private now, and so is everything this launcher and its services create.
+    os.umask(private_files.UMASK)
+    private_files.make_private(VAR, leave=[MODELS_DIR])
     settings = Settings.from_env()
     try:
         profile = profile_for(settings)

@@ -22,10 +22,11 @@ def chat(rasa_urls: str | Sequence[str], channel_secret: str) -> int:
             return 0
         if text.lower() in {"salir", "exit", "quit"}:
             return 0
-        if text.isdigit() and 1 <= int(text) <= len(buttons):
+        chosen = text.isdigit() and 1 <= int(text) <= len(buttons)
+        if chosen:
             text = buttons[int(text) - 1]["payload"]
         try:
-            answers = client.send(sender, text)
+            answers = client.send(sender, text, payload=chosen)
         except RasaUnavailable as error:
             where = ", ".join(client.replicas)
             print(f"(no pude hablar con el asistente en {where}: {error}; ¿está corriendo `make run`?)")

@@ -19,6 +19,7 @@ import psycopg
 from psycopg import sql
 
 from envsettings import environment, explicitly_set
+from launcher import private_files
 from launcher.paths import ROOT, VAR
 from launcher.services import service_env, tracker_store_command
 from launcher.settings import SERVICE_SETTINGS, Settings
@@ -128,7 +129,9 @@ def prepare_tracker_store(rasa_env: dict[str, str]) -> None:
 
     (``python -m conversation_store`` in Rasa's environment.)
     """
-    subprocess.run(tracker_store_command(), cwd=ROOT, env=service_env("rasa", rasa_env), check=True)
+    subprocess.run(
+        tracker_store_command(), cwd=ROOT, env=service_env("rasa", rasa_env), check=True, umask=private_files.UMASK
+    )
 
 
 __all__ = ["Profile", "profile_for", "prepare_tracker_store", "rasa_urls"]

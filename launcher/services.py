@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Mapping, Optional
 
 from envsettings import Variable, default_environment, environment, names, variables
+from launcher import private_files
 from launcher.health import HEALTH_PATHS, answers
 from launcher.paths import APP_BIN, LOG_DIR, MODEL_PATH, RASA_BIN, ROOT, prediction_graphs
 from launcher.secrets import HopSecrets, new_value
@@ -129,13 +130,17 @@ class ServiceFailed(RuntimeError):
 
 
 def _spawn(name: str, command: list[str], env: dict[str, str], log_dir: Path) -> tuple[subprocess.Popen, Path]:
-    log_dir.mkdir(parents=True, exist_ok=True)
+    """Start ``command`` with its output appended to ``log_dir/name.log``; the log is private (0600 in a
+    0700 folder) and the service runs with umask 077, so every file it creates is private too."""
+    log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     log_path = log_dir / f"{name}.log"
-    log_file = open(log_path, "ab")  # noqa: SIM115 - the child process owns it from here
+    log_fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    os.fchmod(log_fd, 0o600)  # a log an older version left readable
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    log_file.close()
+        command, cwd=ROOT, env=env, stdout=log_fd, stderr=subprocess.STDOUT, start_new_session=True,
+        umask=private_files.UMASK,
+    )  # fmt: skip
+    os.close(log_fd)
     return process, log_path
 
 
@@ -228,10 +233,13 @@ def tracker_store_command() -> list[str]:
 def prepare_database(database_url: str, load_demo: bool = True) -> None:
     """Migrate the schema to head and, on an empty database, load the demo portfolio."""
     env = service_env("api", environment(SERVICE_SETTINGS["api"], database_url=database_url))
-    subprocess.run(migrate_command(), cwd=ROOT, env=env, check=True)
+    subprocess.run(migrate_command(), cwd=ROOT, env=env, check=True, umask=private_files.UMASK)
     if load_demo:
         python = str(APP_BIN / "python")
-        subprocess.run([python, "-m", "miaval_api", "load-demo", "--if-empty"], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [python, "-m", "miaval_api", "load-demo", "--if-empty"], cwd=ROOT, env=env, check=True,
+            umask=private_files.UMASK,
+        )  # fmt: skip
 
 
 def prepare_console(database_url: str, demo_passwords: Mapping[str, str]) -> None:
@@ -240,7 +248,7 @@ def prepare_console(database_url: str, demo_passwords: Mapping[str, str]) -> Non
     env = service_env("console", environment(SERVICE_SETTINGS["console"], database_url=database_url))
     subprocess.run(
         [str(APP_BIN / "python"), "-m", "console", "load-demo"], cwd=ROOT, env=env, check=True,
-        input=json.dumps(dict(demo_passwords)), text=True,
+        input=json.dumps(dict(demo_passwords)), text=True, umask=private_files.UMASK,
     )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from models.limits import FailedAttempt, LockoutNotice
 from models.outbound import OutboundMessage
 from models.policy import Policy
 from models.reminder import Instalment, ReminderPause
-from models.staff import Producer, StaffAuditEntry, StaffMember
+from models.staff import Producer, StaffAuditEntry, StaffMember, StaffSession
 from models.user import ChatIdentity, User
 from models.verification import CodeSend, OneTimeCode
 
@@ -43,6 +43,7 @@ __all__ = [
     "SatisfactionAnswer",
     "StaffAuditEntry",
     "StaffMember",
+    "StaffSession",
     "Upload",
     "User",
     "UserClientLink",

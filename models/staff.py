@@ -42,6 +42,20 @@ class StaffMember(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class StaffSession(Base):
+    """One signed-in console session, kept on the server: the cookie holds only a random token whose
+    SHA-256 is ``id``. Ended by sign-out, deactivation or a password change (``revoked_at``), and by its
+    idle and absolute lifetimes (console/sessions.py)."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
 class StaffAuditEntry(Base):
     """One thing a staff member did (or tried): who, what, on what, when. Plain ids: entries outlive rows."""
 

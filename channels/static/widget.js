@@ -406,7 +406,7 @@
     if (first) scrollToStart(first);
   }
 
-  function post(path, makeBody) {
+  function post(path, makeBody, retried) {
     var asked = generation;
     clearQuickReplies();
     while (announcer.firstChild) announcer.removeChild(announcer.firstChild);
@@ -415,11 +415,18 @@
       .then(function (id) { touchSender(); return fetch(GATEWAY + path, makeBody(id)); })
       .then(function (response) {
         return response.json().then(function (body) {
+          if (!response.ok && body && body.error && body.error.code === "invalid_sender" && !retried) {
+            /* An id this gateway no longer accepts (issued before its key changed): start a new conversation. */
+            forget(LOCAL, STORE_SENDER);
+            sender = null;
+            return { retry: true };
+          }
           if (!response.ok) throw new Error("status " + response.status);
           return body;
         });
       })
       .then(function (body) {
+        if (body && body.retry === true) return post(path, makeBody, true);
         if (asked !== generation) return;
         busy(false);
         if (body.signed_out === true) forgetConversation();

@@ -14,6 +14,11 @@ from models import OutboundMessage
 from models.outbound import KINDS
 
 
+def queued(session: Session, key: str) -> bool:
+    """Whether a message with this ``key`` is already in the outbox (a form sent twice)."""
+    return session.execute(select(OutboundMessage.id).where(OutboundMessage.key == key)).first() is not None
+
+
 def enqueue(
     session: Session,
     *,

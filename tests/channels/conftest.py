@@ -92,6 +92,9 @@ class ChannelGateway:
 
 def gateway_env(twilio: FakeTwilio, telegram: FakeTelegram, twilio_token: str, secret: str) -> dict[str, str]:
     return {
+        # Every test comes from 127.0.0.1: the per-address limits are tried by tests/security with their own gateway.
+        "WEBCHAT_SESSIONS_PER_ADDRESS_PER_MINUTE": "100000",
+        "WEBCHAT_REQUESTS_PER_ADDRESS_PER_MINUTE": "100000",
         "TWILIO_ACCOUNT_SID": TWILIO_SID,
         "TWILIO_AUTH_TOKEN": twilio_token,
         "TWILIO_WHATSAPP_FROM": WHATSAPP_FROM,

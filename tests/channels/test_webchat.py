@@ -71,17 +71,21 @@ def test_messages_are_answered_as_json(gateway):
 @pytest.mark.parametrize(
     "body",
     [
-        {"sender": "telegram:123", "message": "hola"},
-        {"sender": "web:short", "message": "hola"},
-        {"sender": "web:" + "a" * 30, "message": ""},
-        {"sender": "web:" + "a" * 30, "message": "x" * 2001},
-        {"sender": "web:" + "a" * 30, "message": "hola", "id": "no spaces allowed"},
+        ({"sender": "telegram:123", "message": "hola"}, "invalid_sender"),
+        ({"sender": "web:short", "message": "hola"}, "invalid_sender"),
+        ({"sender": "web:" + "a" * 54, "message": "hola"}, "invalid_sender"),  # well-formed, never issued
+        ({"sender": "ISSUED", "message": ""}, "empty_message"),
+        ({"sender": "ISSUED", "message": "x" * 2001}, "message_too_long"),
+        ({"sender": "ISSUED", "message": "hola", "id": "no spaces allowed"}, "invalid_id"),
     ],
 )
 def test_bad_requests_get_a_clear_400(gateway, body):
+    body, code = body
+    if body["sender"] == "ISSUED":
+        body = {**body, "sender": gateway.web_sender()}
     response = requests.post(gateway.url + "/webchat/messages", json=body, timeout=10)
     assert response.status_code == 400
-    assert response.json()["error"]["code"]
+    assert response.json()["error"]["code"] == code
 
 
 def test_a_retried_delivery_id_is_answered_once(gateway):

@@ -41,7 +41,7 @@ def test_the_transcript_is_the_last_messages_oldest_first_without_payloads(tmp_p
     events = [{"event": "user", "text": f"mensaje {n}", "timestamp": 1_700_000_000 + n} for n in range(30)]
     events += [
         {"event": "slot", "name": "x", "value": 1, "timestamp": 1_700_000_100},
-        {"event": "user", "text": "/affirm", "timestamp": 1_700_000_101},
+        {"event": "user", "text": "/affirm", "metadata": {"payload": True}, "timestamp": 1_700_000_101},
         {"event": "bot", "text": "Listo.", "timestamp": 1_700_000_102},
         {"event": "bot", "text": "Soy Valeria.", "metadata": {"from_staff": "Valeria Sosa"},
          "timestamp": 1_700_000_103},
@@ -55,6 +55,9 @@ def test_the_transcript_is_the_last_messages_oldest_first_without_payloads(tmp_p
         ("assistant", "Listo.", None),
         ("staff", "Soy Valeria.", "Valeria Sosa"),
     ]
+    # What the customer typed is shown even when it looks like a payload: only the gateway's are hidden.
+    _write(store, "telegram:4", [{"event": "user", "text": '/inform{"x": 1}', "timestamp": 1_700_000_300}])
+    assert [line.text for line in transcript(store, "telegram:4")] == ['/inform{"x": 1}']
     assert lines[0].at == datetime.fromtimestamp(1_700_000_028, timezone.utc)
     assert transcript(store, "telegram:3") == []
 

@@ -156,7 +156,7 @@ def test_the_purge_runs_daily():
     """The entrypoint repeats the command (compose writes $ as $$) every PURGE_EVERY_SECONDS, as `make run` does."""
     shell, flag, script, name = services()["purge"]["entrypoint"]
     assert (shell, flag) == ("sh", "-c")
-    loop = ["while", ":;", "do", "$@;", "sleep", f"{PURGE_EVERY_SECONDS};", "done"]
+    loop = ["umask", "077;", "while", ":;", "do", "$@;", "sleep", f"{PURGE_EVERY_SECONDS};", "done"]
     assert shlex.split(script.replace("$$", "$")) == loop
     assert name and not name.startswith("-")
 

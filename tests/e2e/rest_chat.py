@@ -16,8 +16,9 @@ class RestChat:
     answers: list[dict] = field(default_factory=list)
     transcript: list[str] = field(default_factory=list)
 
-    def say(self, text: str) -> list[dict]:
-        self.answers = self.rasa.send(self.sender, text)
+    def say(self, text: str, *, payload: bool = False) -> list[dict]:
+        """Type ``text``; ``payload=True`` plays the gateway vouching for an intent (a button it offered)."""
+        self.answers = self.rasa.send(self.sender, text, payload=payload)
         self.transcript.append(f"user: {text}")
         self.transcript.extend(f"bot: {answer.get('text') or answer.get('custom')}" for answer in self.answers)
         return self.answers
@@ -35,7 +36,7 @@ class RestChat:
         """Press the first button whose title contains `title_part` (case-insensitive)."""
         for button in self.buttons:
             if title_part.lower() in button["title"].lower():
-                return self.say(button["payload"])
+                return self.say(button["payload"], payload=True)
         raise AssertionError(f"no button with {title_part!r} among {[b['title'] for b in self.buttons]}\n{self.log}")
 
     @property

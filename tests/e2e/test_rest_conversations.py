@@ -201,7 +201,7 @@ def test_laura_adds_a_photo_to_a_claim_she_already_made(stack, laura):
         headers={"Content-Type": "application/octet-stream", "X-Filename": "foto.jpg"},
     ).json()["upload"]
     # What the gateway says to Rasa when a photo arrives with no report under way.
-    chat.say("/inform" + json.dumps({"upload_id": upload["id"]}))
+    chat.say("/inform" + json.dumps({"upload_id": upload["id"]}), payload=True)
     assert "a qué denuncia" in chat.text.lower(), chat.log
     chat.click(number)
     assert f"sumé la foto a la denuncia {number}".lower() in chat.text.lower(), chat.log
@@ -214,7 +214,7 @@ def test_laura_adds_a_photo_to_a_claim_she_already_made(stack, laura):
         stack, chat.sender, "POST", "/v1/me/uploads", data=b"\x89PNG\r\n\x1a\n" + b"2" * 3000,
         headers={"Content-Type": "application/octet-stream", "X-Filename": "otra.png"},
     ).json()["upload"]
-    chat.say("/inform" + json.dumps({"upload_id": second["id"]}))
+    chat.say("/inform" + json.dumps({"upload_id": second["id"]}), payload=True)
     assert f"sumé la foto a la denuncia {number}".lower() in chat.text.lower(), chat.log
     attachments = _api(stack, chat.sender, "GET", f"/v1/me/claims/{number}").json()["claim"]["attachments"]
     assert len(attachments) == before + 2

@@ -56,7 +56,7 @@ def test_a_greeting_with_a_request_is_served_after_the_hello_and_the_notice_show
     assert text.index("¡Hola!") < text.index(NOTICE) < text.index("¿Cuál es tu e-mail?"), chat.log
     assert "¿En qué te doy una mano?" not in text, chat.log
 
-    chat.say("/session_start")  # a new session of the same chat: hello again, the notice not
+    chat.say("/session_start", payload=True)  # a new session of the same chat: hello again, the notice not
     assert "¡Hola!" in chat.text and NOTICE not in chat.text, chat.log
     chat.say("hola")
     assert NOTICE not in chat.text and "¿En qué te doy una mano?" in chat.text, chat.log

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+# The channel gateway in front of the real stack, with fake Telegram and Twilio servers (for the attacks through it).
+from tests.channels.conftest import fake_telegram, fake_twilio, gateway  # noqa: F401
+
 
 def _attacks(reports: list) -> list:
     return [report for report in reports if getattr(report, "when", "") == "call" and "attack" in report.keywords]
