@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from email import policy as email_policy
+from email.parser import BytesParser
+from typing import Optional
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
@@ -14,6 +18,26 @@ from miaval_api.services import clock, uploads
 from models import CancellationRequest, ClientProfile, Insurer, Policy, User
 
 bp = Blueprint("cancellations", __name__, url_prefix="/bajas")
+EMAIL = "message/rfc822"
+CONFIRMATION_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", EMAIL: ".eml"}
+
+
+def confirmation_type(content: bytes, insured_email: Optional[str]) -> Optional[str]:
+    """What a written confirmation is: a PDF that parses, a JPG or PNG that decodes (uploads.judge), or an
+    e-mail file sent from the insured's own address on file; None for anything else."""
+    judged = uploads.judge(content)
+    if judged in CONFIRMATION_EXTENSIONS:
+        return judged
+    if judged is not None or not insured_email or uploads.sniff(content) is not None:
+        return None
+    try:
+        message = BytesParser(policy=email_policy.default).parsebytes(content)
+        senders = [address.addr_spec.lower() for address in message["From"].addresses] if message["From"] else []
+    except Exception:  # not an e-mail, or one whose headers do not parse
+        return None
+    if senders != [insured_email.lower()] or not message.get_body(preferencelist=("plain", "html")):
+        return None
+    return EMAIL
 
 
 def _rows(session, cancellation_id: int | None = None):
@@ -66,18 +90,21 @@ def confirm(cancellation_id: int) -> Response:
     if len(content) > settings().max_upload_bytes:
         flash("El archivo es demasiado grande.", "error")
         return back
-    content_type = uploads.sniff(content)
-    if content_type not in ("application/pdf", "image/jpeg", "image/png"):
-        flash("La confirmación tiene que ser un PDF o una imagen (JPG o PNG).", "error")
-        return back
     with db(write=True) as writing:
         cancellation = writing.get(CancellationRequest, cancellation_id) or abort(404)
         if cancellation.status not in ("requested", "confirmed"):
             flash("Este pedido ya está cerrado.", "error")
             return back
+        policy = writing.get(Policy, cancellation.policy_id)
+        client = writing.get(ClientProfile, policy.client_id) if policy else None
+        content_type = confirmation_type(content, client.email if client else None)
+        if content_type is None:
+            flash("La confirmación tiene que ser un PDF o una imagen (JPG o PNG) que se puedan abrir, o el e-mail "
+                  "(.eml) que mandó el asegurado desde su dirección.", "error")  # fmt: skip
+            return back
         cancellation.confirmation = content
         cancellation.confirmation_content_type = content_type
-        cancellation.confirmation_filename = uploads.clean_filename(upload.filename if upload else None, content_type)
+        cancellation.confirmation_filename = f"confirmacion-{cancellation_id}{CONFIRMATION_EXTENSIONS[content_type]}"
         cancellation.confirmed_by = me().id
         cancellation.confirmed_at = clock.now()
         cancellation.status = "confirmed"

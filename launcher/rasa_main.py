@@ -41,7 +41,7 @@ from jsonschema import validators
 
 from bot.rasa_settings import Settings
 from envsettings import install_redaction, secret_values
-from launcher import model_loading
+from launcher import model_loading, rasa_log_privacy
 
 _validators: dict[tuple[str, Any], Any] = {}
 
@@ -108,6 +108,7 @@ def main() -> None:
     # MIAVAL_RASA_SPEEDUPS=0 runs Rasa unchanged (for before/after measurements with `make bench`).
     settings = Settings.from_env()
     install_redaction(secret_values(settings))  # no secret setting in any log line
+    rasa_log_privacy.install()  # no message text from Rasa's own loggers
     if settings.speedups:
         apply(settings)
         os.environ.update(tensorflow_threads(settings))

@@ -24,6 +24,7 @@ from bot.actions.claim.submission import ActionSubmitClaim
 from bot.actions.claim.summary import ActionAskClaimConfirmed, summary_details
 from bot.domain_files import load_domain
 from insurance_rules import ARGENTINA
+from tests import media
 from tests.conftest import latest_code
 
 DOMAIN = load_domain()
@@ -464,7 +465,7 @@ def test_a_photo_with_no_report_under_way_is_kept_and_attached_to_the_claim_chos
     client = MiAvalClient(api_env.url, api_env.token)
     claim = client.list_claims(laura)[0]
     before = len(client.get_claim(laura, claim.number).attachments)
-    upload = client.upload(laura, "foto.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + b"7" * 2000)
+    upload = client.upload(laura, "foto.jpg", "image/jpeg", media.JPEG)
     events, messages = run(
         ActionPhotoOutsideClaim(),
         tracker(laura, "/inform", entities=[{"entity": "upload_id", "value": upload.id}]),
@@ -483,7 +484,7 @@ def test_a_photo_with_no_report_under_way_is_kept_and_attached_to_the_claim_chos
     assert slots_of(events) == {"pending_claim_photos": None, "claim_photos_target": claim.number}
     assert len(client.get_claim(laura, claim.number).attachments) == before + 1
     # Later photos go straight to the chosen claim.
-    another = client.upload(laura, "otra.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + b"8" * 2000)
+    another = client.upload(laura, "otra.png", "image/png", media.PNG)
     _, messages = run(
         ActionPhotoOutsideClaim(),
         tracker(laura, "/inform", entities=[{"entity": "upload_id", "value": another.id}],

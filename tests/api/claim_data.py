@@ -6,11 +6,12 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
-WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 200
-HEIC = b"\x00\x00\x00\x18ftypheic" + b"\x00" * 200
-PDF = b"%PDF-1.4\n" + b"0" * 200
+from tests import media
+
+JPEG = media.JPEG
+PNG = media.PNG
+WEBP = media.WEBP
+PDF = media.PDF
 
 
 def draft(policy: str = "AU-1048576", days_ago: float = 1, **extra: Any) -> dict[str, Any]:

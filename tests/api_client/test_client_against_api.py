@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -19,9 +20,10 @@ from api_client import (
     NotVerified,
     RateLimited,
 )
+from tests import media
 from tests.api.server_fixtures import TOKEN, code_in, free_port
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100
+JPEG = media.JPEG
 
 
 @pytest.fixture
@@ -121,7 +123,7 @@ def test_claims_uploads_and_attachments(client, smtp):
     identity = new_identity(client, smtp)
     client.link_client(identity, "20-23456789-7", "01-0567890-1")
     upload = client.upload(identity, "choque trasero.jpg", "image/jpeg", JPEG)
-    assert upload.content_type == "image/jpeg" and upload.filename == "choque trasero.jpg"
+    assert upload.content_type == "image/jpeg" and re.fullmatch(r"foto-[0-9a-f]{8}\.jpg", upload.filename)
     with pytest.raises(InvalidRequest) as unsupported:
         client.upload(identity, "nota.txt", "text/plain", b"hola")
     assert unsupported.value.code == "unsupported_type"
@@ -140,12 +142,12 @@ def test_claims_uploads_and_attachments(client, smtp):
     key = uuid.uuid4().hex
     claim = client.create_claim(identity, draft, key)
     assert claim.reported_late is True and claim.client_name == "Jorge Pereyra"
-    assert [a.filename for a in claim.attachments] == ["choque trasero.jpg"]
+    assert [a.filename for a in claim.attachments] == [upload.filename]  # the name the server chose
     assert client.create_claim(identity, draft, key).number == claim.number
     assert [c.number for c in client.list_claims(identity)] == [claim.number]
     assert client.get_claim(identity, claim.number).status == "received"
 
-    second = client.upload(identity, "denuncia.pdf", "application/pdf", b"%PDF-1.4\n%demo\n")
+    second = client.upload(identity, "denuncia.pdf", "application/pdf", media.PDF)
     attachment = client.attach_upload(identity, claim.number, second.id)
     assert client.attach_upload(identity, claim.number, second.id).id == attachment.id
     assert len(client.get_claim(identity, claim.number).attachments) == 2

@@ -8,6 +8,7 @@ import time
 
 from channels import copy
 from launcher.services import ROOT, base_env
+from tests import media
 from tests.channels.conftest import TELEGRAM_TOKEN, unique_chat_id
 
 
@@ -71,7 +72,7 @@ def test_button_press_is_answered_and_acknowledged(gateway, fake_telegram):
 
 def test_photo_is_downloaded_and_handed_to_the_assistant(gateway, fake_telegram):
     chat_id = unique_chat_id()
-    fake_telegram.files[f"photo{chat_id}"] = b"\xff\xd8\xff\xe0" + b"1" * 5000
+    fake_telegram.files[f"photo{chat_id}"] = media.JPEG
     update = {
         "update_id": gateway.next_update_id(),
         "message": {

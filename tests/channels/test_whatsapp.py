@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from twilio.request_validator import RequestValidator
 
 from channels import copy
+from tests import media
 from tests.channels.conftest import unique_whatsapp
 
 
@@ -93,7 +94,7 @@ def test_rate_limit_answers_kindly_once(gateway_without_rasa):
 
 
 def test_photo_from_an_unverified_number_is_fetched_with_credentials(gateway, fake_twilio):
-    fake_twilio.media["photo-1"] = ("image/jpeg", b"\xff\xd8\xff\xe0" + b"0" * 2000)
+    fake_twilio.media["photo-1"] = ("image/jpeg", media.JPEG)
     sender = unique_whatsapp()
     form = gateway.whatsapp_form(
         sender, "", NumMedia="1", MediaUrl0=fake_twilio.url + "/media/photo-1", MediaContentType0="image/jpeg"
@@ -109,7 +110,7 @@ def test_photo_sent_during_a_claim_report_is_attached_to_the_claim(gateway, fake
     from tests.channels.conversation import report_claim, sign_in
 
     sender = unique_whatsapp()
-    fake_twilio.media["crash-photo"] = ("image/jpeg", b"\xff\xd8\xff\xe0" + b"2" * 4000)
+    fake_twilio.media["crash-photo"] = ("image/jpeg", media.PNG)
 
     def post(form: dict) -> list[str]:
         response = gateway.whatsapp(form)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import CancellationRequest, Policy
+from tests import media
 from tests.console.arrange import cancellation
 from tests.console.stack import EXECUTIVE, signed_in
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = media.PDF
 
 
 def _state(console, cancellation_id: int) -> tuple[str, str]:
@@ -56,7 +57,7 @@ def test_with_the_confirmation_on_file_the_cancellation_is_done(console) -> None
     with console.session() as session:
         request = session.get(CancellationRequest, cancellation_id)
         assert (request.status, request.confirmation_content_type, request.confirmation_filename) == (
-            "confirmed", "application/pdf", "carta firmada.pdf",
+            "confirmed", "application/pdf", f"confirmacion-{cancellation_id}.pdf",
         )  # fmt: skip
         assert request.confirmed_by is not None
     download = valeria.get(f"/bajas/{cancellation_id}/confirmacion")

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from channels.rasa import RasaClient
+from tests import media
 from tests.conftest import latest_code
 from tests.e2e.rest_chat import RestChat
 
@@ -197,7 +198,7 @@ def test_laura_adds_a_photo_to_a_claim_she_already_made(stack, laura):
     number = claims[0]["number"]
     before = len(claims[0]["attachments"])
     upload = _api(
-        stack, chat.sender, "POST", "/v1/me/uploads", data=b"\xff\xd8\xff\xe0" + b"1" * 3000,
+        stack, chat.sender, "POST", "/v1/me/uploads", data=media.JPEG,
         headers={"Content-Type": "application/octet-stream", "X-Filename": "foto.jpg"},
     ).json()["upload"]
     # What the gateway says to Rasa when a photo arrives with no report under way.

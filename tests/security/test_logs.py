@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from launcher.outbox import code_in_email
+from tests import media
 from tests.channels.conftest import (  # noqa: F401 - fixtures
     TELEGRAM_TOKEN,
     fake_telegram,
@@ -29,6 +30,9 @@ from tests.channels.test_whatsapp import twiml_messages
 ON_WHATSAPP = "laura.gomez@example.com"
 ON_TELEGRAM = "sofia.martinez@estudiomartinez.example"
 ON_WEB = "carlos.benitez@example.com"
+# Typed in Rasa's intent syntax on every channel: Rasa once logged such text whole ("Failed to parse arguments").
+TYPED_DNI, TYPED_MAIL, TYPED_PHONE = "30123456", "pepe.ataque@example.net", "1155550123"
+TYPED = "/inform{mi dni es " + TYPED_DNI + ", mail " + TYPED_MAIL + ", cel " + TYPED_PHONE + "}"
 
 
 def _codes_sent(outbox: Path, addresses: tuple[str, ...]) -> set[str]:
@@ -51,7 +55,7 @@ def _log_files(*services) -> list[Path]:
 def conversations(stack, gateway, slow_gateway, fake_twilio, fake_telegram) -> dict[str, str]:  # noqa: F811
     """Sign in on every channel and do a little; the phone number of the WhatsApp user."""
     phone = unique_whatsapp()
-    fake_twilio.media["log-test-photo"] = ("image/jpeg", b"\xff\xd8\xff\xe0" + b"7" * 3000)
+    fake_twilio.media["log-test-photo"] = ("image/jpeg", media.JPEG)
 
     def whatsapp(text: str) -> list[str]:
         response = gateway.whatsapp(gateway.whatsapp_form(phone, text))
@@ -60,6 +64,7 @@ def conversations(stack, gateway, slow_gateway, fake_twilio, fake_telegram) -> d
 
     sign_in(whatsapp, stack.outbox_dir, ON_WHATSAPP)
     whatsapp("que seguros tengo?")
+    whatsapp(TYPED)
     photo = gateway.whatsapp_form(
         phone, "", NumMedia="1", MediaUrl0=fake_twilio.url + "/media/log-test-photo", MediaContentType0="image/jpeg"
     )
@@ -78,6 +83,7 @@ def conversations(stack, gateway, slow_gateway, fake_twilio, fake_telegram) -> d
 
     sign_in(telegram, stack.outbox_dir, ON_TELEGRAM)
     telegram("que seguros tengo?")
+    telegram(TYPED)
 
     web_sender = gateway.web_sender()
 
@@ -88,6 +94,7 @@ def conversations(stack, gateway, slow_gateway, fake_twilio, fake_telegram) -> d
 
     sign_in(web, stack.outbox_dir, ON_WEB)
     web("que seguros tengo?")
+    web(TYPED)
     return {"phone": phone, "late_phone": late_phone}
 
 
@@ -145,3 +152,11 @@ def test_no_email_address_or_phone_number_is_logged(conversations, logs):
 def test_no_message_text_is_logged(logs):
     """What people write stays out of the logs."""
     assert _found(logs, {"a message": "que seguros tengo?"}) == []
+
+
+@pytest.mark.attack
+def test_personal_data_typed_as_an_intent_is_not_logged(logs):
+    """A DNI, an e-mail and a phone typed as ``/inform{…}`` on every channel reach no log of any process."""
+    needles = {"a typed DNI": TYPED_DNI, "a typed e-mail": TYPED_MAIL, "a typed phone": TYPED_PHONE}
+    needles["the typed text"] = TYPED[:20]
+    assert _found(logs, needles) == []

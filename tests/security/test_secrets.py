@@ -27,6 +27,7 @@ from launcher.paths import RASA_BIN, ROOT
 from launcher.secrets import local_secrets
 from launcher.services import UndeclaredVariable, base_env, service_env, start_api
 from launcher.settings import SERVICE_SETTINGS, all_variables, generated_names
+from tests import media
 from tests.channels.conftest import (  # noqa: F401 - fixtures
     fake_telegram,
     fake_twilio,
@@ -210,7 +211,7 @@ class _Listener(ThreadingHTTPServer):
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                body = b"\xff\xd8\xff\xe0" + b"0" * 100
+                body = media.JPEG
                 self.send_response(200)
                 self.send_header("Content-Type", "image/jpeg")
                 self.send_header("Content-Length", str(len(body)))
