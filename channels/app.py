@@ -46,7 +46,11 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.name.lower().replace(" ", "_")
-        return jsonify({"error": {"code": code, "message": error.description}}), error.code
+        response = jsonify({"error": {"code": code, "message": error.description}})
+        for name, value in error.get_headers():  # e.g. a 405's Allow (RFC 9110)
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, error.code
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

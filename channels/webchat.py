@@ -135,8 +135,9 @@ def limit_each_address() -> Response | None:
     try:
         allowed = all(gateway.assistant.limiter.allow(key, limit) for key, limit in checks)
     except StateUnavailable:
-        log.error("shared state unavailable: a web chat request was refused")
-        return _bad_request("unavailable", "The chat is not available right now; try again in a moment.", 503)
+        # Not counted while Redis is down: a message still meets the per-chat limit, which then apologises.
+        log.error("shared state unavailable: a web chat request went unlimited by its address")
+        return None
     if not allowed:
         response = _bad_request("rate_limited", "Too many requests from this address; wait a minute.", 429)
         response.headers["Retry-After"] = "60"
@@ -193,7 +194,7 @@ def message() -> Response:
     if len(text) > MAX_MESSAGE_CHARS:
         return _bad_request("message_too_long", f"message must have at most {MAX_MESSAGE_CHARS} characters.")
     delivery_id = body.get("id")
-    if delivery_id is not None:
+    if "id" in body:  # optional, but when given it is an id (null is not)
         if not isinstance(delivery_id, str) or not DELIVERY_ID_PATTERN.match(delivery_id):
             return _bad_request("invalid_id", "id must be 8-64 url-safe characters.")
         if not current_gateway().deliveries.first_time("web", f"{sender}:{delivery_id}"):

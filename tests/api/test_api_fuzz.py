@@ -51,7 +51,7 @@ RULES_BEYOND_THE_SCHEMA = {
     (422, "occurred_in_future"),
     (422, "idempotency_key_reused"),  # the same key sent before with another claim
     (422, "invalid_claim"),  # upload_ids that are not this user's uploads
-    (415, "unsupported_type"),  # bytes that are not a JPEG, PNG, WebP, HEIC or PDF
+    (415, "unsupported_type"),  # bytes that are not a JPEG, PNG, WebP or PDF that decodes
 }
 ACCEPTED = {401, 403, 404, 409, 429}
 
