@@ -10,6 +10,7 @@ import logging
 import mimetypes
 import unicodedata
 from dataclasses import dataclass
+from typing import Callable
 
 from api_client import ApiError, BackendUnavailable, MiAvalClient, NotVerified
 from channels import copy
@@ -59,12 +60,15 @@ class Assistant:
         limiter: RateLimiter,
         choices: ChoiceMemory,
         max_upload_bytes: int,
+        offered_by_aval: Callable[[str, str], bool] = lambda sender_id, payload: False,
     ):
         self.rasa = rasa
         self.api = api
         self.limiter = limiter
         self.choices = choices
         self.max_upload_bytes = max_upload_bytes
+        # Whether a message Aval sent this chat unasked (a reminder, through the courier) had this button.
+        self.offered_by_aval = offered_by_aval
 
     # -- what users send -----------------------------------------------------
 
@@ -165,12 +169,14 @@ class Assistant:
         return replies
 
     def _offered(self, sender_id: str, message: str) -> bool:
-        """Whether ``message`` is a button payload this gateway offered the sender (typed ``/…`` is text)."""
+        """Whether ``message`` is a button payload this gateway (or a reminder from Aval) offered the sender;
+        anything else typed as ``/…`` is text."""
         try:
-            return self.choices.was_offered(sender_id, message)
+            if self.choices.was_offered(sender_id, message):
+                return True
         except StateUnavailable as exc:
-            log.error("shared state unavailable, payload read as text for %s: %s", hashed_sender(sender_id), exc)
-            return False
+            log.error("shared state unavailable, offered payloads not read for %s: %s", hashed_sender(sender_id), exc)
+        return self.offered_by_aval(sender_id, message)
 
     def _chosen(self, sender_id: str, message: str) -> str | None:
         try:

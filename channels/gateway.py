@@ -12,6 +12,7 @@ from api_client import MiAvalClient
 from channels.assistant import Assistant
 from channels.choices import CallbackKeys, ChoiceMemory
 from channels.dedup import DeliveryLog, make_engine
+from channels.outbox import offered_in_outbox
 from channels.rasa import RasaClient
 from channels.ratelimit import RateLimiter
 from channels.settings import Settings
@@ -42,14 +43,15 @@ def build_gateway(settings: Settings) -> Gateway:
     api = MiAvalClient(settings.api_url, settings.api_token, timeout=settings.api_timeout)
     # Shared by this process's threads, or by every worker when it is Redis (SHARED_STATE_URL).
     state = state_from_url(settings.shared_state_url)
+    deliveries = DeliveryLog(make_engine(settings.database_url))
     assistant = Assistant(
         rasa=RasaClient(settings.rasa_replicas, settings.rasa_channel_secret, settings.rasa_timeout),
         api=api,
         limiter=RateLimiter(settings.rate_limit_per_minute, state=state),
         choices=ChoiceMemory(state),
         max_upload_bytes=settings.max_upload_bytes,
+        offered_by_aval=lambda sender_id, payload: offered_in_outbox(deliveries.engine, sender_id, payload),
     )
-    deliveries = DeliveryLog(make_engine(settings.database_url))
     return Gateway(
         settings=settings, api=api, assistant=assistant, deliveries=deliveries, callback_keys=CallbackKeys(state)
     )

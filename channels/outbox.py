@@ -76,6 +76,23 @@ def shown_in_webchat(engine: Engine, sender_id: str, after: int, limit: int = 50
         return list(rows)
 
 
+def offered_in_outbox(engine: Engine, sender_id: str, payload: str, recent: int = 20) -> bool:
+    """Whether one of the last ``recent`` messages Aval sent this chat (a reminder) had a button with exactly this
+    payload: the gateway then lets it reach Rasa as an intent (channels/assistant.py)."""
+    with Session(engine) as session:
+        stored = session.scalars(
+            select(OutboundMessage.buttons)
+            .where(
+                OutboundMessage.sender_id == sender_id,
+                OutboundMessage.buttons.is_not(None),
+                OutboundMessage.sent_at.is_not(None),
+            )
+            .order_by(OutboundMessage.id.desc())
+            .limit(recent)
+        )
+        return any(button.get("payload") == payload for buttons in stored for button in buttons or [])
+
+
 class Outbox:
     """Claims and settles outbox rows in the product database."""
 

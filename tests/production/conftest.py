@@ -104,6 +104,9 @@ def start_profile(redis: PrivateRedis, rabbitmq: PrivateRabbitMQ) -> tuple[Profi
         "ACTION_SERVER_WORKERS": "2",
         "GATEWAY_WORKERS": "3",
         "GATEWAY_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
+        # Every simulated customer comes from 127.0.0.1 (tests/security tries the per-address limits).
+        "WEBCHAT_SESSIONS_PER_ADDRESS_PER_MINUTE": "100000",
+        "WEBCHAT_REQUESTS_PER_ADDRESS_PER_MINUTE": "100000",
         "EVENT_BROKER_QUEUE": queue,
         "RASA_START_TIMEOUT": "600",  # two replicas loading at once on a busy 2-core machine
         # The private engines instead of the machine's (the variables win over the profile's values).
