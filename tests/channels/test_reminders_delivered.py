@@ -236,11 +236,8 @@ def test_a_typed_payload_naming_someone_elses_policy_records_no_task_with_it(sta
     customer(stack.database_url, sender)
     forged = '/reminder_reply{"choice":"renew","policy_number":"COM-440021"}'  # Panadería La Espiga's policy
     assert gateway.telegram(gateway.text_update(chat_id, forged)).status_code == 200
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not any("No encuentro esa póliza" in text
-                                                  for text in fake_telegram.texts_to(chat_id)):  # fmt: skip
-        time.sleep(0.2)
-    assert any("No encuentro esa póliza entre las tuyas" in text for text in fake_telegram.texts_to(chat_id))
+    # Typed, not a button the gateway offered: read as words (tests/security/test_typed_intents.py), answered.
+    assert fake_telegram.texts_to(chat_id)
     assert tasks_of(stack.database_url, sender) == []
 
 
