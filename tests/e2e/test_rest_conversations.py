@@ -212,7 +212,7 @@ def test_laura_adds_a_photo_to_a_claim_she_already_made(stack, laura):
     chat.say(f"quiero agregar fotos a la denuncia {number}")
     assert f"mandame las fotos de la denuncia {number}".lower() in chat.text.lower(), chat.log
     second = _api(
-        stack, chat.sender, "POST", "/v1/me/uploads", data=b"\x89PNG\r\n\x1a\n" + b"2" * 3000,
+        stack, chat.sender, "POST", "/v1/me/uploads", data=media.PNG,
         headers={"Content-Type": "application/octet-stream", "X-Filename": "otra.png"},
     ).json()["upload"]
     chat.say("/inform" + json.dumps({"upload_id": second["id"]}), payload=True)
