@@ -310,7 +310,7 @@ def test_the_reminders_run_hourly():
     """The entrypoint repeats the command every REMINDERS_EVERY_SECONDS, as `make run` does."""
     shell, flag, script, name = services()["reminders"]["entrypoint"]
     assert (shell, flag) == ("sh", "-c")
-    loop = ["while", ":;", "do", "$@;", "sleep", f"{REMINDERS_EVERY_SECONDS};", "done"]
+    loop = ["umask", "077;", "while", ":;", "do", "$@;", "sleep", f"{REMINDERS_EVERY_SECONDS};", "done"]
     assert shlex.split(script.replace("$$", "$")) == loop
     assert name and not name.startswith("-")
 
