@@ -8,12 +8,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from miaval_api.services import reminders
 from miaval_api.settings import Settings
 from models import Instalment, OutboundMessage, Policy, ReminderPause, StaffAuditEntry, User
+from tests.channels.test_webchat import browser  # noqa: F401 - fixture
+from tests.channels.test_webchat_a11y import violations
 from tests.console.stack import EXECUTIVE, PRODUCER, SUPERVISOR, signed_in
+from tests.console.test_console_browser import sign_in
 
 TUESDAY_MORNING = datetime(2031, 3, 4, 10, 0, tzinfo=ZoneInfo("America/Argentina/Buenos_Aires"))
 
@@ -59,3 +63,26 @@ def test_only_a_supervisor_pauses_a_kind_and_the_scheduler_respects_it(console) 
         assert session.get(ReminderPause, "payment_reminder") is None
     resumed = reminders.schedule(console.database, settings, TUESDAY_MORNING)
     assert resumed.written.get("payment_reminder") == 1
+
+
+def test_a_supervisor_pauses_renewals_in_the_browser_and_the_page_meets_wcag(
+    browser, sqlite_console  # noqa: F811
+) -> None:
+    with sqlite_console.session(write=True) as session:
+        laura = session.scalars(select(User).where(User.email == "laura.gomez@example.com")).one()
+        session.add(OutboundMessage(
+            key=secrets.token_hex(8), sender_id="whatsapp:+5491155550101", user_id=laura.id, kind="payment_reminder",
+            text="La cuota vence pronto.", subject="HOG-778899", status="delivered", created_at=TUESDAY_MORNING,
+        ))  # fmt: skip
+    page = sign_in(browser, sqlite_console.url, SUPERVISOR)
+    page.get_by_role("link", name="Recordatorios").click()
+    expect(page.get_by_role("cell", name="HOG-778899").first).to_be_visible()
+    assert violations(page) == []
+    page.get_by_role("button", name="Pausar · Renovaciones").click()
+    expect(page.get_by_role("button", name="Reanudar · Renovaciones")).to_be_visible()
+    assert violations(page) == []
+    with sqlite_console.session() as session:
+        assert session.get(ReminderPause, "renewal_reminder") is not None
+    page.get_by_role("button", name="Reanudar · Renovaciones").click()
+    expect(page.get_by_role("button", name="Pausar · Renovaciones")).to_be_visible()
+    page.context.close()
