@@ -15,6 +15,7 @@ from cryptography.fernet import Fernet
 from psycopg import sql
 
 from benchmarks.replica_start import ReplicaStart, timed_start
+from bot.rasa_settings import SHARED_LOCK_STORE
 from launcher.profiles import RABBITMQ_HOST, REDIS_URL, ensure_database, ensure_services, prepare_tracker_store
 from launcher.secrets import HopSecrets
 from launcher.services import (
@@ -99,7 +100,7 @@ def start_production_stack(replicas: int, action_workers: int = 2, gateway_worke
     outbox, log_dir, token, hops = base / "outbox", base / "log", secrets.token_urlsafe(24), HopSecrets.generate()
     rasa_env = {
         "TRACKER_STORE_URL": f"{POSTGRES}/{databases[1]}",
-        "LOCK_STORE_TYPE": "redis",
+        "LOCK_STORE_TYPE": SHARED_LOCK_STORE,
         "EVENT_BROKER_HOST": RABBITMQ_HOST,
         "EVENT_BROKER_QUEUE": f"miaval_bench_{run}",
         "SHARED_STATE_URL": REDIS_URL,

@@ -13,6 +13,9 @@ from conversation_store.settings import StoreSettings
 from envsettings import env, read
 from hop_auth.shared_secrets import ACTION_SERVER_TOKEN, RASA_CHANNEL_SECRET
 
+# The lock store of several replicas (LOCK_STORE_TYPE).
+SHARED_LOCK_STORE = "bot.lock_store.LeasedRedisLockStore"
+
 
 @dataclass(frozen=True)
 class Settings(StoreSettings):
@@ -24,7 +27,8 @@ class Settings(StoreSettings):
     rasa_channel_secret: str = env(RASA_CHANNEL_SECRET, secret=True, generated=True, doc="credentials.yml")
     # endpoints.yml: the bearer token Rasa sends the action server.
     action_server_token: str = env(ACTION_SERVER_TOKEN, secret=True, generated=True, doc="endpoints.yml")
-    # endpoints.yml: Rasa's lock store, "in_memory" (one Rasa) or "redis" (replicas; the production profile).
+    # endpoints.yml: Rasa's lock store, "in_memory" (one Rasa) or SHARED_LOCK_STORE (replicas; the production
+    # profile: Redis, with leases that a dead replica stops renewing, bot/lock_store.py).
     lock_store_type: str = env("LOCK_STORE_TYPE", "in_memory", doc="endpoints.yml")
     lock_store_host: str = env("LOCK_STORE_HOST", "127.0.0.1", doc="endpoints.yml")
     lock_store_port: int = env("LOCK_STORE_PORT", 6379, doc="endpoints.yml")
@@ -34,8 +38,8 @@ class Settings(StoreSettings):
     event_broker_username: str = env("EVENT_BROKER_USERNAME", "guest", doc="endpoints.yml")
     event_broker_password: str = env("EVENT_BROKER_PASSWORD", "guest", secret=True, doc="endpoints.yml")
     event_broker_queue: str = env("EVENT_BROKER_QUEUE", "miaval_events", doc="endpoints.yml")
-    # Read by Rasa: seconds a conversation's lock lives. A replica that dies mid-turn leaves its lock in Redis;
-    # the conversation waits that long on the other replica (Rasa's default 60; the production profile 20).
+    # Read by Rasa: seconds a conversation's lock lives in its in-memory and plain Redis lock stores (not in
+    # SHARED_LOCK_STORE, whose tickets live a renewed lease: bot/lock_store.py).
     lock_lifetime: int = env("TICKET_LOCK_LIFETIME", 60, doc="read by Rasa")
     # The replay nonces of the gateway's channel: empty keeps them in this process, redis://... shares them.
     shared_state_url: str = env("SHARED_STATE_URL", "")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import sql
 
+from bot.rasa_settings import SHARED_LOCK_STORE
 from envsettings import environment, explicitly_set
 from launcher import private_files
 from launcher.paths import ROOT, VAR
@@ -29,8 +30,6 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 RABBITMQ_HOST = "127.0.0.1"
 DATABASE = "miaval"
 TRACKER_DATABASE = "miaval_tracker"
-# A turn takes well under the gateway's RASA_TIMEOUT (10 s); a dead replica's lock holds its conversations this long.
-LOCK_LIFETIME_SECONDS = 20
 
 
 class UnknownProfile(ValueError):
@@ -99,8 +98,7 @@ def production(settings: Settings) -> Profile:
         gateway_workers=settings.gateway_workers,
         api_workers=SERVICE_SETTINGS["api"].from_env().serve_workers,
         rasa_env=unless_set(
-            "rasa", lock_store_type="redis", event_broker_host=RABBITMQ_HOST, shared_state_url=REDIS_URL,
-            lock_lifetime=LOCK_LIFETIME_SECONDS,
+            "rasa", lock_store_type=SHARED_LOCK_STORE, event_broker_host=RABBITMQ_HOST, shared_state_url=REDIS_URL,
         ),
         gateway_env=unless_set("gateway", shared_state_url=REDIS_URL),
         facts_env=unless_set("facts", event_broker_host=RABBITMQ_HOST),

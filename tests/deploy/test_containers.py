@@ -19,6 +19,7 @@ import pytest
 import yaml
 from cryptography.fernet import Fernet
 
+from bot.rasa_settings import SHARED_LOCK_STORE
 from launcher.__main__ import PURGE_EVERY_SECONDS, REMINDERS_EVERY_SECONDS
 from launcher.health import HEALTH_PATHS
 from launcher.paths import APP_BIN, MODEL_PATH, RASA_BIN, ROOT, prediction_graphs
@@ -261,7 +262,8 @@ def test_the_production_profile_sizes_and_shared_state():
     assert actions["SANIC_HOST"] == CONTAINER_HOST
     rasa, gateway = environment_of(replicas()[0]), environment_of("gateway")
     assert rasa["ACTION_ENDPOINT_URL"].endswith("/webhook")
-    assert rasa["LOCK_STORE_TYPE"] == "redis" and rasa["SHARED_STATE_URL"] == gateway["SHARED_STATE_URL"] != ""
+    assert rasa["LOCK_STORE_TYPE"] == SHARED_LOCK_STORE
+    assert rasa["SHARED_STATE_URL"] == gateway["SHARED_STATE_URL"] != ""
     assert (
         environment_of("api")["TRACKER_STORE_URL"]
         == rasa["TRACKER_STORE_URL"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.rasa_settings import SHARED_LOCK_STORE
 from launcher.paths import MODEL_PATH, ROOT
 from launcher.services import (
     actions_command,
@@ -146,7 +147,8 @@ def test_the_production_profile_sizes_and_ports():
     assert port_of(rasa["ACTION_ENDPOINT_URL"]) == LAUNCHER.actions_port
     assert rasa["ACTION_ENDPOINT_URL"].endswith("/webhook")
     # Several replicas: the lock store and the replay nonces are shared (README, "Production profile").
-    assert rasa["LOCK_STORE_TYPE"] == "redis" and rasa["SHARED_STATE_URL"] == gateway["SHARED_STATE_URL"] != ""
+    assert rasa["LOCK_STORE_TYPE"] == SHARED_LOCK_STORE
+    assert rasa["SHARED_STATE_URL"] == gateway["SHARED_STATE_URL"] != ""
     assert environment_of("miaval-api.service")["TRACKER_STORE_URL"] == rasa["TRACKER_STORE_URL"]
     assert environment_of("miaval-api.service")["DATABASE_URL"] == gateway["DATABASE_URL"]
 
