@@ -38,8 +38,12 @@ train: setup
 chat: setup
 	@$(PY) -m launcher chat
 
-# The app's pytest suites run last: their summary line closes the output.
-test: setup services train validate test-stories test-assistant test-python
+# Once the environments, the services and the model are ready, the rest runs at once (make -j; each part's output
+# is printed whole when it ends): the data's validation, Rasa's test stories, the suites of Rasa's environment and
+# the app's suites, these in PYTEST_WORKERS pytest-xdist workers (each starts its own services on free ports, over
+# its own databases).
+test: setup services train
+	@$(MAKE) --no-print-directory -j4 --output-sync=target validate test-stories test-assistant test-python
 
 validate:
 	@$(RASA) data validate --fail-on-warnings --domain domain --data bot/data --config config.yml
@@ -51,16 +55,20 @@ test-stories:
 services:
 	@scripts/ensure_test_services.sh
 
-# Tests in the app's environment (API, api_client, channels, browser, end to end).
+# Tests in the app's environment (API, api_client, channels, browser, end to end), in parallel workers: a test
+# module runs whole on one worker, and so does a package whose services start once for the package
+# (tests/conftest.py). PYTEST_WORKERS=0 runs them in this one process.
+PYTEST_WORKERS ?= 2
 test-python:
 	@$(PY) -m pytest tests --ignore=tests/actions --ignore=tests/nlu --ignore=tests/conversation_store \
-		--ignore=tests/event_broker --ignore=tests/model_loading --ignore=tests/rasa_speedups
+		--ignore=tests/event_broker --ignore=tests/model_loading --ignore=tests/rasa_speedups --ignore=tests/lock_store \
+		-n $(PYTEST_WORKERS) --no-loadscope-reorder
 
-# Tests in Rasa's environment (custom actions, the conversation store, the event broker, NLU on held-out messages,
-# model loading, the Rasa server's speed-ups).
+# Tests in Rasa's environment (custom actions, the conversation store, the event broker, the lock store, NLU on
+# held-out messages, model loading, the Rasa server's speed-ups).
 test-assistant:
-	@$(RASA_PY) -m pytest tests/actions tests/conversation_store tests/event_broker tests/nlu tests/model_loading \
-		tests/rasa_speedups
+	@$(RASA_PY) -m pytest tests/actions tests/conversation_store tests/event_broker tests/lock_store tests/nlu \
+		tests/model_loading tests/rasa_speedups
 
 nlu-report: setup train
 	@$(PY) -m launcher nlu-report

@@ -11,6 +11,12 @@ environments (the app's Python 3.11 and Rasa's Python 3.10).
 
 Tests that change the demo people's data in a way others would notice
 (deleting Laura's account, say) start their own API instead.
+
+Under pytest-xdist (`make test-python`: ``-n 2``) each worker
+starts its own session services; a test module runs whole on one worker (its
+module's services start once), and so does each package of
+``WHOLE_PACKAGES``, whose services start once for the package. Those packages,
+the longest, are handed out first.
 """
 
 from __future__ import annotations
@@ -25,6 +31,10 @@ import pytest
 from launcher.outbox import latest_code  # noqa: F401 - tests import it from here
 from launcher.secrets import HopSecrets, tracker_secrets
 from launcher.services import ServiceProcess, prepare_database, start_actions, start_api, start_rasa
+
+TESTS = Path(__file__).resolve().parent
+# Longest first: the production profile (two replicas, ~10 min on a busy machine), then the fault tests.
+WHOLE_PACKAGES = ("production", "faults")
 
 # Many tests sign in as the same demo people from different chats; the limits on
 # code resends and wrong codes are tested on their own (tests/api) and relaxed here so that
@@ -129,3 +139,30 @@ def stack(demo_api, tmp_path_factory) -> Stack:
     yield Stack(api=demo_api, actions=actions, rasa=rasa, hops=hops)
     rasa.stop()
     actions.stop()
+
+
+def xdist_group(nodeid: str) -> str:
+    """Which tests run together on one worker: a package of ``WHOLE_PACKAGES``, else a test file."""
+    path = nodeid.split("::", 1)[0]
+    parts = path.split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "tests" and parts[1] in WHOLE_PACKAGES else path
+
+
+@pytest.hookimpl(optionalhook=True)  # Rasa's environment has no xdist
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """xdist's load-by-scope scheduling with ``xdist_group``'s groups (xdist's own ``loadgroup`` cannot rename
+    pytest 9's node ids)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFileAndWholePackages(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid)
+
+    return ByFileAndWholePackages(config, log)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own ordering by fixtures
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The packages of ``WHOLE_PACKAGES`` first, in that order (xdist hands groups out in collection order)."""
+    first = {name: rank for rank, name in enumerate(WHOLE_PACKAGES)}
+    items.sort(key=lambda item: first.get(xdist_group(item.nodeid), len(first)))  # stable: the rest keep their order
