@@ -6,6 +6,7 @@ import hashlib
 import subprocess
 from pathlib import Path
 
+from launcher import model_cache
 from launcher.paths import MODEL_NAME, MODEL_PATH, MODELS_DIR, RASA_BIN, ROOT, TRAINING_INPUTS, prediction_graphs
 from launcher.services import base_env
 
@@ -35,6 +36,12 @@ def train_if_changed(force: bool = False) -> Path:
         if not prediction_graphs(MODEL_PATH).is_dir():  # a model trained before the graphs were kept
             _trace_prediction_graphs()
         return MODEL_PATH
+    if not force and model_cache.fetch(fingerprint, MODEL_PATH, prediction_graphs(MODEL_PATH)):
+        print(f"Assistant model trained from the same data by another clone: {MODEL_PATH}")
+        Path(FINGERPRINT_PATH).write_text(fingerprint)
+        if not prediction_graphs(MODEL_PATH).is_dir():
+            _trace_prediction_graphs()
+        return MODEL_PATH
     print("Training the assistant (its data changed) ...", flush=True)
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
     subprocess.run(
@@ -52,6 +59,7 @@ def train_if_changed(force: bool = False) -> Path:
     )
     _trace_prediction_graphs()
     Path(FINGERPRINT_PATH).write_text(fingerprint)
+    model_cache.keep(fingerprint, MODEL_PATH, prediction_graphs(MODEL_PATH))
     return MODEL_PATH
 
 
