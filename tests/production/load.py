@@ -127,6 +127,12 @@ class Load:
         return Answer(sender, message_id, text, joined, sent_at, answered_at, kind)
 
 
+def p99_seconds(answers: list[Answer]) -> float:
+    """The 99th percentile of the time from sending a message to its answer (nearest rank), in seconds."""
+    waits = sorted(answer.answered_at - answer.sent_at for answer in answers)
+    return waits[max(0, -(-len(waits) * 99 // 100) - 1)] if waits else 0.0
+
+
 def error_window(answers: list[Answer], killed_at: float) -> float:
     """Seconds from the kill to the first good answer to a message sent after the last failed one.
 
