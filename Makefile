@@ -73,8 +73,10 @@ test-assistant:
 nlu-report: setup train
 	@$(PY) -m launcher nlu-report
 
+# The loads of benchmarks/run.py, then ours against the anchor, Rasa's starter bot (benchmarks/anchor.py).
 bench: setup train
 	@$(PY) -m benchmarks.run
+	@$(PY) -m benchmarks.anchor
 
 soak: setup train
 	@$(PY) -m benchmarks.run --soak
