@@ -3,9 +3,9 @@
 A fresh clone (CI's, a new worktree) has no ``var/`` and would train again
 (3-5 minutes on 2 cores) a model that another clone already trained from the
 same data. `make train` keeps each model it trains, with its traced prediction
-graphs, under ``~/.cache/miaval-assistant/models/`` (``XDG_CACHE_HOME``
-honoured), in an entry named by a hash of the training fingerprint
-(launcher/training.py: every training file's name and content) and of Rasa's
+graphs, under ``~/.cache/miaval-assistant/models/`` (``MIAVAL_MODEL_CACHE``),
+in an entry named by a hash of the training fingerprint (launcher/training.py:
+every training file's name and content) and of Rasa's
 lock file (another Rasa trains another model); a clone whose fingerprint has
 an entry copies it instead of training. The last ``KEEP`` entries used stay.
 
@@ -24,13 +24,14 @@ import time
 from pathlib import Path
 
 from launcher.paths import ROOT
+from launcher.settings import Settings
 
 KEEP = 3
 RASA_LOCK = ROOT / "requirements" / "rasa.lock"
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "miaval-assistant" / "models"
+    return Path(Settings.from_env().model_cache_dir or Path.home() / ".cache" / "miaval-assistant" / "models")
 
 
 def entry(fingerprint: str) -> Path:

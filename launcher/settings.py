@@ -34,6 +34,8 @@ class Settings:
     # The production profile's PostgreSQL server; it creates the databases miaval and miaval_tracker there.
     postgres_url: str = env("MIAVAL_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432", secret=True)
     var_dir: str = env("MIAVAL_VAR_DIR", doc="run-time files; var/ in the repository by default")
+    # Trained models kept for every clone on this machine (launcher/model_cache.py).
+    model_cache_dir: str = env("MIAVAL_MODEL_CACHE", doc="~/.cache/miaval-assistant/models by default")
     database_url: str = env("DATABASE_URL", secret=True, doc="var/miaval.db (SQLite) by default")
     # Rasa's conversation store, given to Rasa and to the API (which erases and purges from it).
     tracker_store_url: str = env("TRACKER_STORE_URL", secret=True, doc="var/rasa/tracker.db (SQLite) by default")

@@ -1,7 +1,7 @@
 """A fresh clone takes the model another clone trained from the same data instead of training (launcher/model_cache.py).
 
 Against the real trained model of `make train` and `python -m launcher train` run as a fresh clone would run it
-(an empty run-time folder, MIAVAL_VAR_DIR), with a cache folder of the test's own (XDG_CACHE_HOME).
+(an empty run-time folder, MIAVAL_VAR_DIR), with a cache folder of the test's own (MIAVAL_MODEL_CACHE).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from launcher.training import training_fingerprint
 
 @pytest.fixture
 def cache_home(tmp_path, monkeypatch) -> Path:
-    home = tmp_path / "cache-home"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    home = tmp_path / "kept-models"
+    monkeypatch.setenv("MIAVAL_MODEL_CACHE", str(home))
     return home
 
 
@@ -31,7 +31,7 @@ def test_a_fresh_clone_copies_the_kept_model_of_its_data_instead_of_training(cac
     fingerprint = training_fingerprint()
     model_cache.keep(fingerprint, MODEL_PATH, prediction_graphs(MODEL_PATH))
     var = tmp_path / "fresh-clone-var"
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "MIAVAL_VAR_DIR": str(var), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "MIAVAL_MODEL_CACHE": str(cache_home), "MIAVAL_VAR_DIR": str(var), "PYTHONPATH": str(ROOT)}
     started = time.monotonic()
     done = subprocess.run(
         [str(APP_BIN / "python"), "-m", "launcher", "train"], cwd=ROOT, env=env, capture_output=True, text=True,
