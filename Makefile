@@ -57,12 +57,14 @@ services:
 
 # Tests in the app's environment (API, api_client, channels, browser, end to end), in parallel workers: a test
 # module runs whole on one worker, and so does a package whose services start once for the package
-# (tests/conftest.py). PYTEST_WORKERS=0 runs them in this one process.
+# (tests/conftest.py); then, alone, the tests that disrupt what the others share (pytest.ini's "alone").
+# PYTEST_WORKERS=0 runs them in this one process.
 PYTEST_WORKERS ?= 2
+APP_TESTS := tests --ignore=tests/actions --ignore=tests/nlu --ignore=tests/conversation_store \
+	--ignore=tests/event_broker --ignore=tests/model_loading --ignore=tests/rasa_speedups --ignore=tests/lock_store
 test-python:
-	@$(PY) -m pytest tests --ignore=tests/actions --ignore=tests/nlu --ignore=tests/conversation_store \
-		--ignore=tests/event_broker --ignore=tests/model_loading --ignore=tests/rasa_speedups --ignore=tests/lock_store \
-		-n $(PYTEST_WORKERS) --no-loadscope-reorder
+	@$(PY) -m pytest $(APP_TESTS) -n $(PYTEST_WORKERS) --no-loadscope-reorder -m "not alone"
+	@$(PY) -m pytest $(APP_TESTS) -m alone
 
 # Tests in Rasa's environment (custom actions, the conversation store, the event broker, the lock store, NLU on
 # held-out messages, model loading, the Rasa server's speed-ups).

@@ -60,6 +60,7 @@ def _calls(api_url: str, token: str) -> list[requests.Response]:
     ]
 
 
+@pytest.mark.alone  # every other test's PostgreSQL connections die too
 def test_api_recovers_after_postgres_restart_without_being_restarted(postgres_api):
     api, token = postgres_api
     before = _calls(api.url, token)

@@ -33,8 +33,9 @@ ENGINE_OUTAGE_SECONDS = 2.0
 GOOD_AFTER_RECOVERY = 8
 PHASE_TIMEOUT = 120.0
 # A replica killed under load costs its conversations at most a retry: the gateway fails over on the reset
-# connection and the conversation's lock lease (bot/lock_store.py, 2 s) ends; its answers' p99 stays under this.
-REPLICA_KILL_P99_SECONDS = 3.0
+# connection and the conversation's lock lease (bot/lock_store.py, 2 s) ends. The kill adds at most this to the
+# p99 of the answers (over the steady load's p99 before any kill: a shared machine's load weighs on both).
+REPLICA_KILL_ADDS_TO_P99_SECONDS = 3.0
 
 
 @dataclass
@@ -232,10 +233,12 @@ def test_each_fault_under_load_costs_an_apology_at_most_and_the_conversations_re
             summary(fault.name, during(load.answers, killed_at, end), killed_at, back_at)
             for (fault, start, killed_at, back_at), end in zip(phases, ends)  # noqa: B905 - a failed run has fewer
         ]
-        print(f"\nfaults under load ({load.customers} customers, {len(load.answers)} messages):\n" + "\n".join(report))
+        steady = p99_seconds([a for a in load.answers if phases and a.answered_at < phases[0][2]])
+        print(f"\nfaults under load ({load.customers} customers, {len(load.answers)} messages; p99 {steady:.1f} s "
+              "before the first kill):\n" + "\n".join(report))  # fmt: skip
     answers = load.answers
     (_, _, replica_killed_at, _), (_, next_phase, _, _) = phases[:2]
-    assert p99_seconds(during(answers, replica_killed_at, next_phase)) <= REPLICA_KILL_P99_SECONDS
+    assert p99_seconds(during(answers, replica_killed_at, next_phase)) - steady <= REPLICA_KILL_ADDS_TO_P99_SECONDS
     silent = [answer for answer in answers if answer.kind != "good" and answer.kind != "apology"]
     assert not silent, f"customers left in silence: {silent[:5]}"
     # Each message id was answered once (the load never repeats one: a repeat would get "duplicate").
