@@ -144,6 +144,18 @@ FAULTS = [
 REPLICA_BACK_TIMEOUT = 600.0
 
 
+# The steady load before the first kill: this many good answers (every customer's first turns, the slowest ones,
+# among them), whose p99 is the machine's own before any fault.
+STEADY_ANSWERS = 12
+
+
+def wait_for_steady_answers(load: Load) -> None:
+    deadline = time.monotonic() + PHASE_TIMEOUT
+    while good_answers_since(load, 0) < STEADY_ANSWERS:
+        assert time.monotonic() < deadline, "no steady load before the faults"
+        time.sleep(0.2)
+
+
 def good_answers_since(load: Load, moment: float) -> int:
     return sum(answer.kind == "good" for answer in load.since(moment))
 
@@ -216,7 +228,7 @@ def test_each_fault_under_load_costs_an_apology_at_most_and_the_conversations_re
     load.start()
     phases = []
     try:
-        time.sleep(3)  # steady load first
+        wait_for_steady_answers(load)
         for fault in FAULTS:
             phase_start = time.time()
             killed_at = fault.kill(profile)
