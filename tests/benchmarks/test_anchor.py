@@ -18,8 +18,9 @@ class Scripted:
 
     async def send(self, sender_id: str, text: str) -> Answer:
         self.sent.append((sender_id, text))
+        number = len(self.sent)
         await asyncio.sleep(self.delay)
-        if self.fail_every and len(self.sent) % self.fail_every == 0:
+        if self.fail_every and number % self.fail_every == 0:
             return Answer([], self.delay * 1000, "timeout")
         return Answer([BotMessage("hola!")], self.delay * 1000)
 
