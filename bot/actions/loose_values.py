@@ -6,7 +6,8 @@
   another one offers to switch accounts;
 * a policy number: what to do with that policy (details, certificate, claim, link);
 * a DNI/CUIL/CUIT: linking that client profile is offered (the number is kept
-  for the linking form);
+  for the linking form); with a policy number too, a signed-in chat links it
+  (the linking form takes both from the message);
 * a 6-digit code with no code pending: said kindly, with how to get one.
 
 Anything else (a plate, a place, a file outside a claim) is not understood.
@@ -17,7 +18,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -43,10 +44,13 @@ class ActionReadLooseValue(ApiAction):
         if email:
             return await self.email(dispatcher, tracker, str(email).strip().lower())
         policy_number = entity(tracker, "policy_number")
+        document_number = entity(tracker, "document_number")
+        if policy_number and document_number and tracker.get_slot("verified"):
+            # A client's document and a policy together are the linking's data: the form takes both and asks nothing.
+            return [SlotSet(PENDING, None), FollowupAction("link_profile_form")]
         if policy_number:
             dispatcher.utter_message(response="utter_loose_policy_number", policy_number=policy_number)
             return [SlotSet("policy_number", policy_number), SlotSet(PENDING, None)]
-        document_number = entity(tracker, "document_number")
         if document_number:
             dispatcher.utter_message(response="utter_loose_document_number")
             return [SlotSet("document_number", document_number), SlotSet(PENDING, None)]

@@ -196,3 +196,20 @@ def test_the_client_named_in_the_opening_message_is_not_asked(api_env, sofia, sa
     chosen = slots_of(events).get("client_id")
     assert (clients[int(chosen)] if chosen else None) == named
     assert messages == []
+
+
+def test_a_document_and_a_policy_typed_with_nothing_asked_start_the_linking_that_takes_both(api_env):
+    """Classified as ``inform`` (data typed out of the blue), the pair is the linking's data, not a question."""
+    from bot.actions.loose_values import ActionReadLooseValue
+
+    said = [entity("document_number", "17.654.321"), entity("policy_number", "LT 5521907")]
+    text = "quiero vincular el dni 17.654.321 poliza LT 5521907"
+    verified = {"verified": True}
+    signed_in = load_tracker("request", new_identity(), intent="inform", text=text, entities=said, slots=verified)
+    events, messages = run(ActionReadLooseValue(), signed_in)
+    assert messages == [] and {"event": "followup", "name": "link_profile_form", "timestamp": None} in events
+    form_events, _ = run(ValidateLinkProfileForm(), signed_in)
+    assert slots_of(form_events) == {"document_number": "17654321", "link_policy_number": "LT 5521907"}
+    not_signed_in = load_tracker("request", new_identity(), intent="inform", text=text, entities=said)
+    events, messages = run(ActionReadLooseValue(), not_signed_in)
+    assert responses(messages) == ["utter_loose_policy_number"]  # asks what to do, as a lone policy number
