@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from conversation_store.sealing import row_key
-from launcher.secrets import TRACKER_SECRETS, HopSecrets
+from launcher.secrets import TRACKER_SECRETS, HopSecrets, new_secret
 from launcher.services import ServiceProcess, start_actions, start_gateway, start_rasa
 from tests.channels.conversation import sign_in
 from tests.conftest import SHARED_API_LIMITS, DemoApi, start_demo_api
@@ -29,6 +29,8 @@ class PostgresStack:
     def __init__(self, api: DemoApi, actions: ServiceProcess, tracker_env: dict[str, str], base, hops: HopSecrets):
         self.api, self.actions, self.tracker_env, self.base, self.hops = api, actions, tracker_env, base, hops
         self.rasa = self.gateway = None
+        # The gateway's key for web chat ids, kept across its restarts (as var/secrets.env keeps it).
+        self.gateway_env = {"WEBCHAT_SENDER_KEY": new_secret()}
 
     def start_rasa(self) -> None:
         if self.gateway:
@@ -40,7 +42,8 @@ class PostgresStack:
             self.actions.url, self.base / "unused.db", self.hops, log_dir=log, extra_env=self.tracker_env
         )
         self.gateway = start_gateway(
-            self.rasa.url, self.api.url, self.api.token, self.api.database_url, self.hops, log_dir=log
+            self.rasa.url, self.api.url, self.api.token, self.api.database_url, self.hops, log_dir=log,
+            extra_env=self.gateway_env,
         )
 
     def stop(self) -> None:
