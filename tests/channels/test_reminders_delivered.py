@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from playwright.sync_api import expect
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
@@ -37,11 +38,14 @@ from models import (
     UserClientLink,
 )
 from models.policy import policy_key
+from tests import media
 from tests.channels.conftest import _start, unique_chat_id, unique_whatsapp
 from tests.channels.outbox_support import TEMPLATE_SID, MovableClock, add_row, make_courier, new_user, news_mails, row
+from tests.channels.test_webchat import browser, say  # noqa: F401 - fixture
 
 MORNING = datetime(2030, 3, 12, 10, 0, tzinfo=ZoneInfo("America/Argentina/Buenos_Aires"))  # a working Tuesday
 REDIS = "redis://127.0.0.1:6379/0"
+WIDGET = "#miaval-webchat"
 
 
 def customer(database_url: str, sender_id: str, expires_in: int = 30) -> tuple[int, str]:
@@ -272,11 +276,11 @@ def test_a_claim_follow_up_on_telegram_leads_the_missing_photo_into_that_claim(s
         "message": {"message_id": 8, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
                     "text": sent.fields["text"]},
     }}).status_code == 200  # fmt: skip
-    fake_telegram.files[f"photo{chat_id}"] = b"\xff\xd8\xff\xe0" + b"2" * 5000
+    fake_telegram.files[f"photo{chat_id}"] = media.JPEG
     assert gateway.telegram({"update_id": gateway.next_update_id(), "message": {
         "message_id": 9, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
         "photo": [{"file_id": f"photo{chat_id}", "file_unique_id": "p", "width": 800, "height": 600,
-                   "file_size": 5004}],
+                   "file_size": len(media.JPEG)}],
     }}).status_code == 200  # fmt: skip
     deadline = time.monotonic() + 30
     attached: list[ClaimAttachment] = []
@@ -285,7 +289,7 @@ def test_a_claim_follow_up_on_telegram_leads_the_missing_photo_into_that_claim(s
             attached = list(session.scalars(select(ClaimAttachment).where(ClaimAttachment.claim_id == claim_id)))
         time.sleep(0.2)
     engine.dispose()
-    assert len(attached) == 1
+    assert len(attached) == 1, fake_telegram.texts_to(chat_id)
 
 
 def test_the_web_chat_shows_a_reminders_buttons_and_it_also_goes_by_email(stack, gateway, fake_twilio,
@@ -305,3 +309,28 @@ def test_the_web_chat_shows_a_reminders_buttons_and_it_also_goes_by_email(stack,
     [message] = answer["messages"]
     assert (message["text"], message["buttons"]) == ("La cuota 3 vence el 07/03/2030.", buttons)
     assert any("La cuota 3 vence el 07/03/2030." in body for body in news_mails(stack.outbox_dir, address))
+
+
+def test_the_widget_shows_the_renewal_reminder_and_its_button_makes_the_task(
+    stack, gateway, fake_twilio, fake_telegram, browser  # noqa: F811
+):
+    context = browser.new_context(locale="es-AR")
+    context.add_init_script("localStorage.setItem('miaval.webchat.open', 'true')")
+    try:
+        page = context.new_page()
+        page.goto(gateway.url + "/")
+        say(page, "hola")
+        sender = json.loads(page.evaluate("localStorage.getItem('miaval.webchat.sender')"))["id"]
+        user_id, number = customer(stack.database_url, sender)
+        schedule(stack.database_url)
+        [reminder] = reminder_of(stack.database_url, user_id)
+        make_courier(stack, fake_twilio, fake_telegram, courier_clock()).run_once()
+        bubble = page.locator(f"{WIDGET} .msg.bot", has_text=f"tu póliza {number}")
+        expect(bubble).to_be_visible(timeout=15_000)
+        page.locator(WIDGET).get_by_role("button", name="Hablar con un ejecutivo").last.click()
+        [task] = wait_for_task(stack.database_url, sender)
+        assert (task.reason, task.context["policy_number"], task.context["choice"]) == ("renewal", number, "agent")
+        expect(page.locator(f"{WIDGET} .msg.bot", has_text=f"querés hablar de la póliza {number}")).to_be_visible()
+        assert row(stack.database_url, reminder.id).delivered_via == "webchat"
+    finally:
+        context.close()
