@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from typing import Any
 
 from channels.rasa import RasaClient
 from tests.conftest import latest_code
@@ -24,9 +25,9 @@ class CountingChat(RestChat):
 
     sent: int = 0
 
-    def say(self, text: str) -> list[dict]:
+    def say(self, text: str, *args: Any, **kwargs: Any) -> list[dict]:
         self.sent += 1
-        return super().say(text)
+        return super().say(text, *args, **kwargs)
 
 
 def _chat(stack, name: str) -> CountingChat:
