@@ -6,7 +6,8 @@ first stage, in place of Rasa's default ``action_default_ask_affirmation``.
 It offers the two or three likeliest requests of the message's intent
 ranking, plus "Otra cosa" (``/out_of_scope``, which makes Rasa ask to
 rephrase: ``utter_ask_rephrase``). Picking one of them goes on as if the user
-had said it; two misunderstandings in a row end in ``utter_default``.
+had said it; two misunderstandings in a row end in ``utter_default``
+(end to end: ``tests/e2e/test_rest_fallback.py``).
 
 Which requests may be offered, and their titles, are domain responses
 (``domain/fallback.yml``): ``utter_suggest_<intent>`` for an intent (its
