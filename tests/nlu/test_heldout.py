@@ -34,7 +34,7 @@ RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 MIN_INTENT_ACCURACY = 0.95
 # The held-out set by family (issue #17): the accuracy the model reached on it when it was last measured,
 # less a small margin, so that a regression fails (README, "Understanding": the figures).
-MIN_FAMILY_SET_ACCURACY = 0.90
+MIN_FAMILY_SET_ACCURACY = 0.93
 MIN_FAMILY_MESSAGES = 800
 MIN_ENTITY_F1 = 0.8
 # Intents of heldout_new_intents.yml that other branches of issue #10 add (the
