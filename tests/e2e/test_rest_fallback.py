@@ -53,7 +53,7 @@ def test_a_picked_suggestion_is_served_as_if_the_customer_had_asked_for_it(stack
 
     direct = _chat(stack, "direct")
     direct.say("hola")
-    direct.say(picked["payload"])
+    direct.say(picked["payload"], payload=picked["payload"].startswith("/"))  # as a menu button of the gateway
     assert served and served == direct.text, chat.log + "\n---\n" + direct.log
     assert WHICH not in served and NOT_UNDERSTOOD not in served, chat.log
 
