@@ -113,6 +113,27 @@ def test_widget_answers_and_the_conversation_survives_a_reload(page):
     assert page.evaluate("JSON.parse(localStorage.getItem('miaval.webchat.sender')).id") == sender
 
 
+def test_widget_with_an_id_the_gateway_no_longer_accepts_starts_a_new_conversation(browser, gateway):
+    """An id kept from before the gateway's key changed (or typed into localStorage) is refused by the gateway;
+    the widget forgets it, gets a new one and sends the message again: the customer sees an answer."""
+    forged = "web:" + "f" * 54
+    context = browser.new_context(locale="es-AR")
+    context.add_init_script(
+        "localStorage.setItem('miaval.webchat.sender', JSON.stringify({id: '" + forged + "', usedAt: Date.now()}));"
+        "localStorage.setItem('miaval.webchat.open', 'true');"
+    )
+    page = context.new_page()
+    try:
+        page.goto(gateway.url + "/")
+        say(page, "hola")
+        assert "No pude conectarme" not in "\n".join(bot_texts(page))
+        kept = page.evaluate("JSON.parse(localStorage.getItem('miaval.webchat.sender')).id")
+        assert kept != forged and re.fullmatch(r"web:[A-Za-z0-9_-]{54}", kept)
+        assert page.locator("#miaval-webchat .msg.user").count() == 1  # said once, sent twice
+    finally:
+        context.close()
+
+
 def test_widget_never_interprets_message_html(page):
     page.evaluate("window.__xss = 0")
     say(page, '<img src=x onerror="window.__xss=1"> mirá https://example.com/ayuda?x=1 <b>negrita</b>')
