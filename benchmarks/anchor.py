@@ -286,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         anchor.stop()
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(markdown(results, args))
-    print(f"\nwritten to {args.report.relative_to(ROOT)}")
+    print(f"\nwritten to {args.report}")
     return 0
 
 
