@@ -8,6 +8,8 @@ script straight into Rasa's gateway channel, signed):
   free-sequential  one conversation at a time, every message typed (benchmarks/free_text.py)
   free-closed      `--concurrency` typed conversations with no pause
   long             `--long-conversations` chats of 150 typed messages: messages 131-150 against 1-20
+  claims           the claim scenarios (benchmarks/claim_scenarios.py) in one signed-in web chat: the user messages
+                   each needed after sign-in against its budget
 `--soak` instead sends the open loop to the full stack for `--soak-duration` s and reports RSS at start and end.
 """
 
