@@ -150,7 +150,7 @@ def _handoff(chat: _Chat, session_add, hours, reason: str) -> None:
     _satisfaction(chat, "handoff", 0.7)
 
 
-def generate(db: Database, today: datetime, seed: int = SEED, per_day: tuple[int, int] = (14, 34)) -> int:
+def generate(db: Database, today: datetime, seed: int = SEED, per_day: tuple[int, int] = (10, 24)) -> int:
     """Write ``DAYS`` days of conversations ending ``today`` through the facts writer; conversations written."""
     rng = random.Random(seed)
     writer = FactsWriter(db, low_confidence=0.6)

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from api_client import ApiError, Handoff
+from bot.actions import satisfaction
 from bot.actions.backend import api, call_api, sender
 from bot.actions.claim.draft import DRAFT_SLOTS
 from bot.actions.formatting import duration
@@ -46,7 +47,9 @@ class ActionSessionStart(Action):
             SlotSet("user_name", user.name if user else None),
         ]
         events.extend(
-            SlotSet(name, tracker.get_slot(name)) for name in DRAFT_SLOTS if tracker.get_slot(name) is not None
+            SlotSet(name, tracker.get_slot(name))
+            for name in (*DRAFT_SLOTS, *satisfaction.CARRIED_SLOTS)
+            if tracker.get_slot(name) is not None
         )
         if taken_by_staff(tracker):
             return [*events, ConversationPaused(), ActionExecuted("action_listen")]

@@ -18,6 +18,7 @@ from bot.actions.choices import policy_buttons
 from bot.actions.claim.dates import normalise
 from bot.actions.claim.reading import policy_from_text
 from bot.actions.formatting import day, insured_item, pesos
+from bot.actions.satisfaction import ask_if_due
 from insurance_rules import compact
 
 STATE_ORDER = {"in_force": 0, "not_started": 1, "expired": 2, "cancelled": 3}
@@ -199,7 +200,8 @@ class ActionSendCertificate(ApiAction):
         elif policy is None:
             policy = policy_named_in((tracker.latest_message or {}).get("text") or "", in_force)
         if policy is not None:
-            await self.send(dispatcher, tracker, policy)
+            if await self.send(dispatcher, tracker, policy):
+                return reset_search() + ask_if_due(dispatcher, tracker, "certificate")
         elif not in_force:
             dispatcher.utter_message(response="utter_no_policies_in_force" if policies else "utter_no_policies")
         else:
@@ -213,13 +215,15 @@ class ActionSendCertificate(ApiAction):
         return reset_search()
 
     @staticmethod
-    async def send(dispatcher: CollectingDispatcher, tracker: Tracker, policy: Policy) -> None:
+    async def send(dispatcher: CollectingDispatcher, tracker: Tracker, policy: Policy) -> bool:
+        """Send the certificate as a document; whether it was sent."""
         try:
             link = await call_api(api().document_link, sender(tracker), "certificate", policy.number)
         except Conflict:
             dispatcher.utter_message(response="utter_certificate_not_in_force", policy_number=policy.number)
-            return
+            return False
         document = {"token": link.token, "filename": link.filename, "content_type": link.content_type}
         dispatcher.utter_message(
             response="utter_certificate_ready", policy_number=policy.number, json_message={"document": document}
         )
+        return True

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from api_client import ApiError, BackendUnavailable, Conflict, InvalidRequest
 from bot.actions.backend import api, call_api, response_for_error, sender
 from bot.actions.claim.draft import DRAFT_SLOTS, draft_from_slots
+from bot.actions.satisfaction import ask_if_due
 from insurance_rules import ARGENTINA
 
 
@@ -58,7 +59,7 @@ class ActionSubmitClaim(Action):
         )
         # A late report was said before confirming (utter_claim_notice_deadline_passed), not after.
         await self._send_receipt(dispatcher, identity, claim.number)
-        return reset_draft() + [SlotSet("form_failures", None)]
+        return reset_draft() + [SlotSet("form_failures", None)] + ask_if_due(dispatcher, tracker, "claim")
 
     @staticmethod
     async def _policy_gone(
