@@ -182,7 +182,7 @@ def _month(
                 if rng.random() < 0.5:
                     chat.user(text, "nlu_fallback", 0.4, ranking=[{"name": "nlu_fallback", "confidence": 0.5},
                                                                {"name": guess, "confidence": 0.35}])  # fmt: skip
-                    chat.action("action_default_fallback", "Perdón, no te entendí. ¿Me lo decís de otra forma?")
+                    chat.action("action_two_stage_fallback", "¿Quisiste decir alguna de estas?")
                 else:
                     chat.user(text, guess, rng.uniform(0.35, 0.59))
                     chat.action("action_listen")

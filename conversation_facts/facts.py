@@ -29,7 +29,8 @@ from models import ConsumedEvent, ConversationTurn, ReviewItem, SatisfactionAnsw
 log = logging.getLogger(__name__)
 
 FALLBACK_INTENT = "nlu_fallback"
-FALLBACK_ACTION = "action_default_fallback"
+# The assistant's answers to a message it did not understand (Rasa's, and its two-stage fallback's suggestions).
+FALLBACK_ACTIONS = frozenset({"action_default_fallback", "action_two_stage_fallback"})
 HANDOFF_OUTCOME = "handoff"
 # The action that ends a flow → the outcome the board counts.
 OUTCOMES = {
@@ -210,7 +211,7 @@ class FactsWriter:
             return
         turn = turns[0]
         turn.actions = [*turn.actions, name]
-        if name == FALLBACK_ACTION:
+        if name in FALLBACK_ACTIONS:
             turn.fallback = True
         outcome = OUTCOMES.get(name)
         if outcome and not turn.outcome:
