@@ -58,10 +58,10 @@ def main() -> int:
             heartbeat=30,
         )  # fmt: skip
         source = RabbitMQSource(
-            parameters, settings.event_broker_queue,
+            parameters, settings.facts_queue,
             EventSealer(settings.tracker_encryption_keys, settings.tracker_sender_key),
         )  # fmt: skip
-        log.info("consuming RabbitMQ's queue %s", settings.event_broker_queue)
+        log.info("consuming RabbitMQ's queue %s", settings.facts_queue)
         while not stopping:
             try:
                 source.consume(writer.handle, lambda: bool(stopping))

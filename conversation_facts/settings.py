@@ -25,6 +25,9 @@ class Settings:
     event_broker_username: str = env("EVENT_BROKER_USERNAME", "guest")
     event_broker_password: str = env("EVENT_BROKER_PASSWORD", "guest", secret=True)
     event_broker_queue: str = env("EVENT_BROKER_QUEUE", "miaval_events")
+    # The consumer's own queue, bound to Rasa's fanout exchange beside EVENT_BROKER_QUEUE (which others read: a
+    # shared queue would split the events between its readers). Empty: EVENT_BROKER_QUEUE + ".facts".
+    facts_queue: str = env("FACTS_QUEUE", "")
     # A customer message understood with less confidence than this goes to the review queue.
     review_below_confidence: float = env("REVIEW_BELOW_CONFIDENCE", 0.6)
     # Where the review queue's export writes (relative to the repository): training data and the held-out share.
@@ -41,3 +44,5 @@ class Settings:
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", database_url(self.database_url))
         object.__setattr__(self, "tracker_store_url", database_url(self.tracker_store_url))
+        if not self.facts_queue:
+            object.__setattr__(self, "facts_queue", f"{self.event_broker_queue}.facts")

@@ -226,7 +226,7 @@ def test_the_consumer_counts_an_event_rabbitmq_delivers_twice_once(postgres_fact
     env = base_env({
         "DATABASE_URL": postgres_facts_db.engine.url.render_as_string(hide_password=False),
         "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}", **keys,
-        "EVENT_BROKER_HOST": "127.0.0.1", "EVENT_BROKER_QUEUE": queue,
+        "EVENT_BROKER_HOST": "127.0.0.1", "FACTS_QUEUE": queue,
     })  # fmt: skip
     consumer = subprocess.Popen([str(APP_BIN / "python"), "-m", "conversation_facts"], cwd=ROOT, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip

@@ -155,6 +155,8 @@ def profile(tmp_path_factory):
             drop_database(name, wait_seconds=10)
         if started is not None and rabbitmq.ready():
             with pika.BlockingConnection(pika.URLParameters(rabbitmq.url)) as connection:
-                connection.channel().queue_delete(started.queue)
+                channel = connection.channel()
+                channel.queue_delete(started.queue)
+                channel.queue_delete(f"{started.queue}.facts")  # the facts consumer's own (conversation_facts)
         redis.stop()
         rabbitmq.stop()
