@@ -31,7 +31,7 @@ def laura(dialogue_api) -> str:
 def test_the_certificate_of_the_policy_named_is_sent_at_once(api_env, laura, said, number):
     tracker = load_tracker("request", laura, intent="request_certificate", text=said)
     _, messages = run(ActionSendCertificate(), tracker)
-    assert responses(messages) == ["utter_certificate_ready"]
+    assert responses(messages) == ["utter_certificate_ready", "utter_ask_satisfaction"]  # satisfaction: once a day
     assert messages[0]["policy_number"] == number
 
 

@@ -35,6 +35,11 @@ def _parse_all(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
         loop.close()
 
 
+def _classified(parsed: dict[str, Any]) -> str:
+    """DIET's intent, before the FallbackClassifier may have turned it into ``nlu_fallback``."""
+    return next(i["name"] for i in parsed["intent_ranking"] if i["name"] != "nlu_fallback")
+
+
 def test_the_selector_runs_only_on_faq_messages_and_answers_them_as_before(
     agent: Any, selector_node: Any, heldout: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -59,7 +64,7 @@ def test_the_selector_runs_only_on_faq_messages_and_answers_them_as_before(
         assert fast["intent"] == slow["intent"], text
         assert fast["entities"] == slow["entities"], text
         assert fast.get("intent_ranking") == slow.get("intent_ranking"), text
-        if fast["intent"]["name"] == FAQ:
+        if _classified(fast) == FAQ:  # the selector sees DIET's intent; the FallbackClassifier comes after it
             faq_messages += 1
             assert fast[SELECTOR] == slow[SELECTOR], text
         else:
