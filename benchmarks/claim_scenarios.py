@@ -95,7 +95,8 @@ SCENARIOS: tuple[ClaimScenario, ...] = (
     ClaimScenario(
         name="rear-end-plate-in-parts",
         opening=(
-            "hoy a las 8 y media me chocaron de atras en la autopista panamericana km 30 con el gol, una camioneta gris"
+            "ayer a las 8 y media me chocaron de atras en la autopista panamericana km 30 con el gol, "
+            "una camioneta gris"
         ),
         budget=6,
         answers=(("lo que tengas del otro", "la patente es AD 774 JK"), ("algo mas del otro", "nada mas"),

@@ -100,3 +100,17 @@ def test_weekday_said_on_that_same_weekday_means_a_week_ago():
 
 def test_a_few_minutes_ahead_is_clock_skew_not_future():
     assert parse_occurrence("hoy a las 15:33", NOW).when == at(13, 15, 33)
+
+
+@pytest.mark.parametrize(
+    ("text", "hour"), [("hoy a la mañana choque contra un poste", 9), ("hoy a las 20 me chocaron", 20)]
+)
+def test_before_dawn_today_is_the_day_that_just_ended(text, hour):
+    one_am = datetime(2024, 11, 14, 1, 40, tzinfo=ARGENTINA)
+    found = find_occurrence(text, one_am)
+    assert (found.when.day, found.when.hour) == (13, hour)
+
+
+def test_after_dawn_a_time_later_today_is_still_the_future():
+    with pytest.raises(OccurrenceInFuture):
+        find_occurrence("hoy a las 20 me chocaron", datetime(2024, 11, 14, 7, 0, tzinfo=ARGENTINA))

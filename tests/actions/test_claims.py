@@ -47,6 +47,13 @@ def monkeypatch_module():
     patch.undo()
 
 
+@pytest.fixture(autouse=True)
+def four_in_the_afternoon(monkeypatch):
+    """The form's clock at 16:00 today in Argentina: "hoy a la mañana" is past whenever the tests run."""
+    today = datetime.now(ARGENTINA).replace(hour=16, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr("bot.actions.claim.form.clock", lambda: today)
+
+
 @pytest.fixture(scope="module")
 def laura(api_env) -> str:
     """A web chat identity verified as Laura (who also sees her son Martín's profile)."""

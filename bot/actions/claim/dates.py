@@ -27,6 +27,8 @@ from insurance_rules import ARGENTINA
 
 # A report written a few minutes "in the future" is a clock skew, not a lie.
 FUTURE_TOLERANCE = timedelta(minutes=5)
+# Before this hour a customer's "hoy" may still be the day that just ended.
+DAWN = time(6)
 
 # When only the part of the day is known, the middle of it stands for the time.
 PART_OF_DAY_HOURS = {"madrugada": 4, "manana": 9, "mediodia": 12, "siesta": 14, "tarde": 17, "noche": 21}
@@ -241,6 +243,16 @@ def find_occurrence(text: str, now: datetime) -> Optional[Occurrence]:
     if day is None and clock is None and part is None:
         return None
     day = day or now.date()
+    try:
+        return _on(day, clock, part, now)
+    except OccurrenceInFuture:
+        if day == now.date() and now.time() < DAWN:  # "hoy a la mañana" said at 1 a.m.: the day that just ended
+            return _on(day - timedelta(days=1), clock, part, now)
+        raise
+
+
+def _on(day: date, clock: Optional[time], part: Optional[str], now: datetime) -> Occurrence:
+    """The moment said on ``day``: at its clock time, in its part of the day, or the day alone."""
     if clock is None and part is None:
         noon = datetime.combine(day, time(12), ARGENTINA)
         return _checked(Occurrence(when=noon, time_known=False), now, day_only=True)
